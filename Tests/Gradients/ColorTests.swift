@@ -19,16 +19,6 @@ private func product(_ a: Tensor, _ b: Tensor) -> [Double] {
 }
 
 /// Expects `body` to throw a RefvisError whose message contains `fragment`.
-private func expectError(_ fragment: String, _ body: () throws -> Void) {
-    do {
-        try body()
-        Issue.record("expected an error mentioning '\(fragment)'")
-    } catch let error as RefvisError {
-        #expect(error.message.contains(fragment), "\(error.message)")
-    } catch {
-        Issue.record("unexpected error \(error)")
-    }
-}
 
 @Suite("Color: decorrelation matrices, color_decorrelate, 3x3 eigendecomposition")
 struct ColorTests {

@@ -13,16 +13,6 @@ private func complex(_ shape: [Int], _ pairs: [(Double, Double)]) -> Tensor {
 }
 
 /// Expects `body` to throw a RefvisError whose message contains every fragment.
-private func expectError(_ fragments: [String], _ body: () throws -> Void) {
-    do {
-        try body()
-        Issue.record("expected an error mentioning \(fragments)")
-    } catch let error as RefvisError {
-        for fragment in fragments { #expect(error.message.contains(fragment), "\(error.message)") }
-    } catch {
-        Issue.record("unexpected error \(error)")
-    }
-}
 
 @Suite("Fourier: fft2, ifft2, rfft2, irfft2, rfft2d_freqs")
 struct FourierTests {

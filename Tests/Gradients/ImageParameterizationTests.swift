@@ -8,16 +8,6 @@ private func close(_ a: [Double], _ b: [Double], _ tolerance: Double = 1e-12) ->
 }
 
 /// Expects `body` to throw a RefvisError whose message contains `fragment`.
-private func expectError(_ fragment: String, _ body: () throws -> Void) {
-    do {
-        try body()
-        Issue.record("expected an error mentioning '\(fragment)'")
-    } catch let error as RefvisError {
-        #expect(error.message.contains(fragment), "\(error.message)")
-    } catch {
-        Issue.record("unexpected error \(error)")
-    }
-}
 
 /// A spectrum (B, C, fh, fw, 2) of zeros with one complex entry set.
 private func spectrum(_ shape: [Int], at index: [Int], _ value: (Double, Double)) -> Tensor {

@@ -7,16 +7,6 @@ private func matrix(_ rows: [[Double]]) -> Tensor {
 }
 
 /// Expects `body` to throw a RefvisError whose message contains every fragment.
-private func expectError(_ fragments: [String], _ body: () throws -> Void) {
-    do {
-        try body()
-        Issue.record("expected an error mentioning \(fragments)")
-    } catch let error as RefvisError {
-        for fragment in fragments { #expect(error.message.contains(fragment), "\(error.message)") }
-    } catch {
-        Issue.record("unexpected error \(error)")
-    }
-}
 
 @Suite("Linear algebra: matmul and linear")
 struct LinearAlgebraTests {

@@ -8,18 +8,6 @@ private func close(_ a: [Double], _ b: [Double], _ tolerance: Double = 1e-14) ->
 }
 
 /// Runs `body` and checks that it throws a RefvisError whose message mentions every fragment.
-private func expectError(_ fragments: [String], _ body: () throws -> Void) {
-    do {
-        try body()
-        Issue.record("expected a RefvisError mentioning \(fragments)")
-    } catch let error as RefvisError {
-        for fragment in fragments {
-            #expect(error.message.contains(fragment), "'\(error.message)' does not mention '\(fragment)'")
-        }
-    } catch {
-        Issue.record("expected a RefvisError, got \(error)")
-    }
-}
 
 /// The ramp x[i, j] = i + 2j on a 2×3 plane: [[0, 2, 4], [1, 3, 5]].
 /// Vertical differences 1, 1, 1; horizontal differences 2 (four of them).

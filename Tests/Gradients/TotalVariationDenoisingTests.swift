@@ -7,18 +7,6 @@ private func close(_ a: [Double], _ b: [Double], _ tolerance: Double = 1e-14) ->
 }
 
 /// Runs `body` and checks that it throws a RefvisError whose message mentions every fragment.
-private func expectError(_ fragments: [String], _ body: () throws -> Void) {
-    do {
-        try body()
-        Issue.record("expected a RefvisError mentioning \(fragments)")
-    } catch let error as RefvisError {
-        for fragment in fragments {
-            #expect(error.message.contains(fragment), "'\(error.message)' does not mention '\(fragment)'")
-        }
-    } catch {
-        Issue.record("expected a RefvisError, got \(error)")
-    }
-}
 
 /// A (C, H, W) test image for the scikit-image comparison: rounded normal
 /// draws, the last two columns raised by 1 (generated with NumPy; see below).
