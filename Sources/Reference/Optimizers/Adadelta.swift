@@ -38,21 +38,15 @@ public struct Adadelta: Optimizer {
         let firstStep = shapes.isEmpty
         try shapes.check(parameters, gradients: gradients, optimizer: "adadelta")
         if firstStep {
-            squareAverages = parameters.map { [Double](repeating: 0, count: $0.count) }
+            squareAverages = elementState(like: parameters)
             accumulatedDeltas = squareAverages
         }
-        for index in parameters.indices {
-            let g = gradients[index].scalars
-            for k in 0..<g.count {
-                let theta = parameters[index].scalars[k]
-                var grad = g[k]
-                if weightDecay != 0 { grad += weightDecay * theta }
-                let v = squareAverages[index][k] * rho + (1 - rho) * grad * grad
-                squareAverages[index][k] = v
-                let delta = (accumulatedDeltas[index][k] + eps).squareRoot() / (v + eps).squareRoot() * grad
-                accumulatedDeltas[index][k] = accumulatedDeltas[index][k] * rho + (1 - rho) * delta * delta
-                parameters[index].scalars[k] = theta + -learningRate * delta
-            }
+        updateElementwise(&parameters, gradients: gradients, weightDecay: weightDecay) { index, k, theta, grad in
+            let v = squareAverages[index][k] * rho + (1 - rho) * grad * grad
+            squareAverages[index][k] = v
+            let delta = (accumulatedDeltas[index][k] + eps).squareRoot() / (v + eps).squareRoot() * grad
+            accumulatedDeltas[index][k] = accumulatedDeltas[index][k] * rho + (1 - rho) * delta * delta
+            return theta + -learningRate * delta
         }
     }
 }

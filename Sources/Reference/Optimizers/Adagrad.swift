@@ -41,20 +41,14 @@ public struct Adagrad: Optimizer {
         let firstStep = shapes.isEmpty
         try shapes.check(parameters, gradients: gradients, optimizer: "adagrad")
         if firstStep {
-            sums = parameters.map { [Double](repeating: initialAccumulatorValue, count: $0.count) }
+            sums = elementState(like: parameters, value: initialAccumulatorValue)
         }
         stepCount += 1
         let rate = learningRate / (1 + Double(stepCount - 1) * learningRateDecay)
-        for index in parameters.indices {
-            let g = gradients[index].scalars
-            for k in 0..<g.count {
-                let theta = parameters[index].scalars[k]
-                var grad = g[k]
-                if weightDecay != 0 { grad += weightDecay * theta }
-                let s = sums[index][k] + grad * grad
-                sums[index][k] = s
-                parameters[index].scalars[k] = theta + -rate * grad / (s.squareRoot() + eps)
-            }
+        updateElementwise(&parameters, gradients: gradients, weightDecay: weightDecay) { index, k, theta, grad in
+            let s = sums[index][k] + grad * grad
+            sums[index][k] = s
+            return theta + -rate * grad / (s.squareRoot() + eps)
         }
     }
 }

@@ -75,7 +75,7 @@ struct AdamMoments {
         let firstStep = shapes.isEmpty
         try shapes.check(parameters, gradients: gradients, optimizer: optimizer)
         if firstStep {
-            firstMoments = parameters.map { [Double](repeating: 0, count: $0.count) }
+            firstMoments = elementState(like: parameters)
             secondMoments = firstMoments
             if amsgrad { maxSecondMoments = firstMoments }
         }

@@ -76,3 +76,27 @@ func checkGradients(_ gradients: [Tensor], matching parameters: [Tensor], optimi
 func lerp(_ start: Double, _ end: Double, _ weight: Double) -> Double {
     weight < 0.5 ? start + weight * (end - start) : end - (end - start) * (1 - weight)
 }
+
+/// Per-element optimizer state shaped like `parameters` (moments, sums,
+/// momentum buffers), every element `value`.
+func elementState(like parameters: [Tensor], value: Double = 0) -> [[Double]] {
+    parameters.map { [Double](repeating: value, count: $0.count) }
+}
+
+/// Visits every element of every parameter in order and stores what `update`
+/// returns as its new value. `update` gets the parameter index, the element
+/// index, θ and the gradient with PyTorch's coupled weight decay already
+/// added (g + λ·θ when λ ≠ 0), the first line of SGD's, Adagrad's, RMSprop's
+/// and Adadelta's update rules.
+func updateElementwise(_ parameters: inout [Tensor], gradients: [Tensor], weightDecay: Double,
+                       _ update: (_ index: Int, _ k: Int, _ theta: Double, _ grad: Double) -> Double) {
+    for index in parameters.indices {
+        let g = gradients[index].scalars
+        for k in 0..<g.count {
+            let theta = parameters[index].scalars[k]
+            var grad = g[k]
+            if weightDecay != 0 { grad += weightDecay * theta }
+            parameters[index].scalars[k] = update(index, k, theta, grad)
+        }
+    }
+}

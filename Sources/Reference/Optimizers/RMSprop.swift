@@ -47,34 +47,25 @@ public struct RMSprop: Optimizer {
         let firstStep = shapes.isEmpty
         try shapes.check(parameters, gradients: gradients, optimizer: "rmsprop")
         if firstStep {
-            squareAverages = parameters.map { [Double](repeating: 0, count: $0.count) }
+            squareAverages = elementState(like: parameters)
             if centered { gradientAverages = squareAverages }
             if momentum > 0 { buffers = squareAverages }
         }
-        for index in parameters.indices {
-            let g = gradients[index].scalars
-            for k in 0..<g.count {
-                let theta = parameters[index].scalars[k]
-                var grad = g[k]
-                if weightDecay != 0 { grad += weightDecay * theta }
-                let v = squareAverages[index][k] * alpha + (1 - alpha) * grad * grad
-                squareAverages[index][k] = v
-                let average: Double
-                if centered {
-                    let mean = lerp(gradientAverages[index][k], grad, 1 - alpha)
-                    gradientAverages[index][k] = mean
-                    average = (v + -1 * mean * mean).squareRoot() + eps
-                } else {
-                    average = v.squareRoot() + eps
-                }
-                if momentum > 0 {
-                    let b = buffers[index][k] * momentum + grad / average
-                    buffers[index][k] = b
-                    parameters[index].scalars[k] = theta + -learningRate * b
-                } else {
-                    parameters[index].scalars[k] = theta + -learningRate * grad / average
-                }
+        updateElementwise(&parameters, gradients: gradients, weightDecay: weightDecay) { index, k, theta, grad in
+            let v = squareAverages[index][k] * alpha + (1 - alpha) * grad * grad
+            squareAverages[index][k] = v
+            let average: Double
+            if centered {
+                let mean = lerp(gradientAverages[index][k], grad, 1 - alpha)
+                gradientAverages[index][k] = mean
+                average = (v + -1 * mean * mean).squareRoot() + eps
+            } else {
+                average = v.squareRoot() + eps
             }
+            guard momentum > 0 else { return theta + -learningRate * grad / average }
+            let b = buffers[index][k] * momentum + grad / average
+            buffers[index][k] = b
+            return theta + -learningRate * b
         }
     }
 }

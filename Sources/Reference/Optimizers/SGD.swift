@@ -47,20 +47,15 @@ public struct SGD: Optimizer {
     public mutating func step(_ parameters: inout [Tensor], gradients: [Tensor]) throws {
         let firstStep = shapes.isEmpty
         try shapes.check(parameters, gradients: gradients, optimizer: "sgd")
-        if firstStep && momentum != 0 { buffers = parameters.map { [Double](repeating: 0, count: $0.count) } }
-        for index in parameters.indices {
-            let g = gradients[index].scalars
-            for k in 0..<g.count {
-                let theta = parameters[index].scalars[k]
-                var d = g[k]
-                if weightDecay != 0 { d += weightDecay * theta }
-                if momentum != 0 {
-                    let b = firstStep ? d : buffers[index][k] * momentum + (1 - dampening) * d
-                    buffers[index][k] = b
-                    d = nesterov ? d + momentum * b : b
-                }
-                parameters[index].scalars[k] = theta + -learningRate * d
+        if firstStep && momentum != 0 { buffers = elementState(like: parameters) }
+        updateElementwise(&parameters, gradients: gradients, weightDecay: weightDecay) { index, k, theta, grad in
+            var d = grad
+            if momentum != 0 {
+                let b = firstStep ? d : buffers[index][k] * momentum + (1 - dampening) * d
+                buffers[index][k] = b
+                d = nesterov ? d + momentum * b : b
             }
+            return theta + -learningRate * d
         }
     }
 }
