@@ -15,15 +15,15 @@ public enum ClassifierTraining {
         /// Seeds the initial weights and the training images.
         public var seed: UInt64 = 1
         /// The number of Adam steps.
-        public var steps: Int = 5000
+        public var steps: Int = 8000
         /// Images per step.
         public var batchSize: Int = 32
         /// Adam's learning rate (the other hyperparameters are PyTorch's defaults).
-        public var learningRate: Double = 2e-3
+        public var learningRate: Double = 5e-4
         /// The side of the training images in pixels.
         public var imageSize: Int = BundledModel.trainingSize
 
-        public init(seed: UInt64 = 1, steps: Int = 5000, batchSize: Int = 32, learningRate: Double = 2e-3,
+        public init(seed: UInt64 = 1, steps: Int = 8000, batchSize: Int = 32, learningRate: Double = 5e-4,
                     imageSize: Int = BundledModel.trainingSize) {
             self.seed = seed
             self.steps = steps
