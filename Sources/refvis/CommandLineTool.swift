@@ -22,6 +22,7 @@ enum CommandLineTool {
         ForwardCommand.self,
         DescribeCommand.self,
         TrainCommand.self,
+        EvidenceCommand.self,
         HelpCommand.self,
     ]
 

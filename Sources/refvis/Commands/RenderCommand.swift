@@ -3,7 +3,7 @@ import Reference
 
 /// `refvis render`: the main job — the image that excites a unit of a network.
 enum RenderCommand: Command {
-    static let defaultObjective = "class_map:0"
+    static let defaultObjective = RenderRecipe.defaultObjective
 
     static let spec = CommandSpec(
         name: "render", summary: "Render a feature visualization (the main job)",

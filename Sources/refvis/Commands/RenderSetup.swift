@@ -6,9 +6,10 @@ import Reference
 /// weights, the objective's layers and channels, the size, the optimizer.
 enum RenderSetup {
     static func settings(from arguments: ParsedArguments) throws -> RenderSettings {
+        let defaults = RenderRecipe(objective: .constant(0))
         let modelName = arguments.value("model") ?? "bundled"
         let model = try ModelLoader.load(modelName, weightsPath: arguments.value("weights"))
-        let size = try arguments.int("size", default: 128, in: 1...4096)
+        let size = try arguments.int("size", default: defaults.size, in: 1...4096)
         let batch = try arguments.int("batch", default: 1, in: 1...64)
         guard size >= model.description.input.minimumSize else {
             throw RefvisError.usage("--size: \(size) is smaller than model '\(model.description.name)' accepts (at least \(model.description.input.minimumSize))")
@@ -21,48 +22,44 @@ enum RenderSetup {
             }
             thresholds = parts.map { $0! }.sorted()
         } else {
-            thresholds = [try arguments.int("steps", default: 512, in: 1...100_000)]
+            thresholds = [try arguments.int("steps", default: defaults.thresholds.max()!, in: 1...100_000)]
         }
 
-        let objective = try ObjectiveParser.parse(arguments.value("objective") ?? RenderCommand.defaultObjective)
+        let objective = try ObjectiveParser.parse(arguments.value("objective") ?? RenderRecipe.defaultObjective)
         try validate(objective, model: model, size: size, batch: batch)
 
-        let shape = [batch, 3, size, size]
-        let parameterization: any ImageParameterization
-        switch arguments.value("param") ?? "fft" {
-        case "fft": parameterization = try FourierImage(shape: shape)
-        case "pixel": parameterization = try PixelImage(shape: shape)
-        case "lowres": parameterization = try LowresTensor(shape: shape, underlyingShape: [batch, 3, max(1, size / 8), max(1, size / 8)])
-        case "laplacian": parameterization = try LaplacianPyramidImage(shape: shape)
-        case let other: throw RefvisError.usage("--param: unknown parameterization '\(other)' (pixel, fft, lowres, laplacian)")
+        var recipe = RenderRecipe(objective: objective)
+        recipe.size = size
+        recipe.batch = batch
+        recipe.thresholds = thresholds
+        let param = arguments.value("param") ?? defaults.parameterization.rawValue
+        guard let kind = ParameterizationKind(rawValue: param) else {
+            throw RefvisError.usage("--param: unknown parameterization '\(param)' (pixel, fft, lowres, laplacian)")
         }
+        recipe.parameterization = kind
         if arguments.flag("decorrelate") && arguments.flag("no-decorrelate") {
             throw RefvisError.usage("--decorrelate and --no-decorrelate contradict each other")
         }
-        let decorrelation = arguments.flag("no-decorrelate") ? nil : ColorCorrelation.lucidNormalized
+        recipe.decorrelate = !arguments.flag("no-decorrelate")
 
-        let learningRate: Double
         if let text = arguments.value("lr") {
             guard let value = Double(text), value.isFinite, value > 0 else { throw RefvisError.usage("--lr: expected a positive number, got '\(text)'") }
-            learningRate = value
-        } else {
-            learningRate = 0.05
+            recipe.learningRate = value
         }
-        let optimizer = try makeOptimizer(name: arguments.value("optimizer") ?? "adam", learningRate: learningRate)
+        recipe.optimizer = arguments.value("optimizer") ?? recipe.optimizer
+        _ = try makeOptimizer(name: recipe.optimizer, learningRate: recipe.learningRate)
 
-        var redirected: RedirectedReluKind?
         if let text = arguments.value("redirected-relu") {
             guard let kind = RedirectedReluKind(rawValue: text) else { throw RefvisError.usage("--redirected-relu: expected lucid or lucent, got '\(text)'") }
-            redirected = kind
+            recipe.redirectedRelu = kind
         }
         guard let seed = UInt64(arguments.value("seed") ?? "0") else {
             throw RefvisError.usage("--seed: expected a non-negative integer, got '\(arguments.value("seed")!)'")
         }
+        recipe.seed = seed
+        recipe.transforms = arguments.value("transforms") ?? recipe.transforms
         let replay = try arguments.value("replay").map { try TransformTrace.read(path: $0) }
-        return RenderSettings(parameterization: parameterization, decorrelation: decorrelation,
-                              transforms: try transforms(arguments.value("transforms") ?? "standard"),
-                              model: model, objective: objective, optimizer: optimizer, thresholds: thresholds,
-                              seed: seed, replay: replay, redirectedRelu: redirected)
+        return try recipe.settings(model: model, replay: replay)
     }
 
     /// Checks the objective's layers exist and its channels are in range, by
@@ -75,40 +72,6 @@ enum RenderSetup {
         try objective.validate(batchSize: batch, logitsLayer: logits) { layer in
             activations[layer].map { $0.rank >= 2 ? $0.shape[1] : 1 }
         }
-    }
-
-    /// `standard`, `lucid`, `none`, or a comma list of transforms.
-    static func transforms(_ text: String) throws -> TransformPipeline {
-        switch text {
-        case "standard": return TransformPipeline(try StandardTransforms.lucent())
-        case "lucid": return TransformPipeline(try StandardTransforms.lucid())
-        case "none": return TransformPipeline([])
-        default: break
-        }
-        var list = [any Transform]()
-        for item in text.split(separator: ",") {
-            let parts = item.split(separator: ":", maxSplits: 1).map { String($0).trimmingCharacters(in: .whitespaces) }
-            func argument() throws -> Int {
-                guard parts.count == 2, let n = Int(parts[1]) else {
-                    throw RefvisError.usage("--transforms: '\(item)' needs a whole number, as \(parts[0]):8")
-                }
-                return n
-            }
-            switch parts[0] {
-            case "jitter": list.append(try LucentJitter(argument()))
-            case "lucid_jitter": list.append(try LucidJitter(argument()))
-            case "reflect_jitter": list.append(try ReflectJitter(tau: argument()))
-            case "roll": list.append(try RollJitter(maxJitter: argument()))
-            case "pad": list.append(try PadTransform(argument(), fill: .constant(0.5)))
-            case "scale": list.append(try LucentRandomScale(StandardTransforms.scales))
-            case "lucid_scale": list.append(try LucidRandomScale(StandardTransforms.scales))
-            case "rotate": list.append(try LucentRandomRotate(StandardTransforms.angles))
-            case "lucid_rotate": list.append(try LucidRandomRotate(StandardTransforms.angles))
-            default:
-                throw RefvisError.usage("--transforms: unknown transform '\(parts[0])' (jitter, lucid_jitter, reflect_jitter, roll, pad, scale, lucid_scale, rotate, lucid_rotate)")
-            }
-        }
-        return TransformPipeline(list)
     }
 }
 
