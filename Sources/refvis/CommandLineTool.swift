@@ -16,6 +16,8 @@ enum CommandLineTool {
         OpsCommand.self,
         OpCommand.self,
         GradcheckCommand.self,
+        GoldenCommand.self,
+        VerifyCommand.self,
         BenchCommand.self,
         ModelsCommand.self,
         LayersCommand.self,
