@@ -94,7 +94,7 @@ struct OpGoldenTests {
 
         let report = GoldenKit.checkCase(.op, name, in: golden.folder)
         #expect(!report.passed)
-        #expect((report.problem ?? "").contains("malformed"), "\(report.problem ?? "")")
+        #expect((report.problem ?? "").contains("not a valid golden case"), "\(report.problem ?? "")")
     }
 
     @Test func missingFilesAreFailures() throws {

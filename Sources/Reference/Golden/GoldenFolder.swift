@@ -50,14 +50,7 @@ public struct GoldenFolder: Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw RefvisError("\(path): missing or unreadable")
         }
-        let golden: GoldenCase
-        do {
-            golden = try JSONDecoder().decode(GoldenCase.self, from: data)
-        } catch let error as DecodingError {
-            throw RefvisError("\(path): malformed: \(describe(error))")
-        } catch {
-            throw RefvisError("\(path): malformed: \(error)")
-        }
+        let golden = try decodeJSON(GoldenCase.self, from: data, name: path, what: "golden case")
         guard golden.format == GoldenCase.currentFormat else {
             throw RefvisError("\(path): format '\(golden.format)', this refvis reads '\(GoldenCase.currentFormat)'")
         }

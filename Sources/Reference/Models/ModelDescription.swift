@@ -181,14 +181,7 @@ extension ModelDescription {
 
     /// Decodes a description, turning decoding errors into one line naming `name`.
     public static func decode(_ data: Data, name: String) throws -> ModelDescription {
-        let description: ModelDescription
-        do {
-            description = try JSONDecoder().decode(ModelDescription.self, from: data)
-        } catch let error as DecodingError {
-            throw RefvisError("\(name): not a valid model description: \(describe(error))")
-        } catch {
-            throw RefvisError("\(name): not a valid model description: \(error)")
-        }
+        let description = try decodeJSON(ModelDescription.self, from: data, name: name, what: "model description")
         guard description.format == formatName else {
             throw RefvisError("\(name): format '\(description.format)' is not '\(formatName)'")
         }
@@ -200,6 +193,18 @@ extension ModelDescription {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(self)
+    }
+}
+
+/// Decodes JSON `data` as `T`, turning any failure into one line:
+/// "`name`: not a valid `what`: the reason and where it was found".
+func decodeJSON<T: Decodable>(_ type: T.Type, from data: Data, name: String, what: String) throws -> T {
+    do {
+        return try JSONDecoder().decode(type, from: data)
+    } catch let error as DecodingError {
+        throw RefvisError("\(name): not a valid \(what): \(describe(error))")
+    } catch {
+        throw RefvisError("\(name): not a valid \(what): \(error)")
     }
 }
 

@@ -114,14 +114,7 @@ public struct TransformTrace: Codable, Equatable, Sendable {
 
     /// Decodes and validates a trace; `name` (usually the path) appears in errors.
     public static func decode(_ data: Data, name: String) throws -> TransformTrace {
-        var trace: TransformTrace
-        do {
-            trace = try JSONDecoder().decode(TransformTrace.self, from: data)
-        } catch let error as DecodingError {
-            throw RefvisError("\(name): not a valid transform trace: \(describe(error))")
-        } catch {
-            throw RefvisError("\(name): not a valid transform trace: \(error)")
-        }
+        var trace = try decodeJSON(TransformTrace.self, from: data, name: name, what: "transform trace")
         trace.name = name
         try trace.validate()
         return trace
