@@ -21,6 +21,7 @@ struct AdaptiveWindow: Equatable {
     }
 
     var length: Int { end - first }
+    var range: Range<Int> { first..<end }
 }
 
 /// The validated geometry of an `adaptive_avg_pool2d` call: input `(N, C, H, W)`
@@ -79,28 +80,10 @@ struct AdaptivePool2dGeometry {
 ///   the input's size"); give that size explicitly.
 public func adaptiveAvgPool2d(_ input: Tensor, outputSize: [Int]) throws -> Tensor {
     let g = try AdaptivePool2dGeometry(inputShape: input.shape, outputSize: outputSize)
-    let inArea = g.inputHeight * g.inputWidth
-    let outArea = g.outputHeight * g.outputWidth
-    var result = [Double](repeating: 0, count: g.planes * outArea)
-    if result.isEmpty { return Tensor(shape: g.outputShape, scalars: result) }
-    let rows = g.rows, columns = g.columns, width = g.inputWidth, outWidth = g.outputWidth
-    input.scalars.withUnsafeBufferPointer { inBuffer in
-        result.withUnsafeMutableBufferPointer { outBuffer in
-            let source = PoolingPointer(inBuffer.baseAddress!)
-            let out = PoolingMutablePointer(outBuffer.baseAddress!)
-            Parallel.forEach(g.planes) { plane in
-                let x = source.address + plane * inArea
-                for (oh, r) in rows.enumerated() {
-                    for (ow, c) in columns.enumerated() {
-                        var sum = 0.0
-                        for ih in r.first..<r.end {
-                            for iw in c.first..<c.end { sum += x[ih * width + iw] }
-                        }
-                        out.address[plane * outArea + oh * outWidth + ow] = sum / Double(r.length) / Double(c.length)
-                    }
-                }
-            }
-        }
+    let rows = g.rows, columns = g.columns
+    let result = windowSums(input.scalars, planes: g.planes, inputWidth: g.inputWidth, inputArea: g.inputHeight * g.inputWidth,
+                            rows: rows.map(\.range), columns: columns.map(\.range)) { sum, oh, ow in
+        sum / Double(rows[oh].length) / Double(columns[ow].length)
     }
     return Tensor(shape: g.outputShape, scalars: result)
 }
@@ -113,27 +96,11 @@ public func adaptiveAvgPool2d(_ input: Tensor, outputSize: [Int]) throws -> Tens
 public func adaptiveAvgPool2dBackward(_ outputGradient: Tensor, inputShape: [Int], outputSize: [Int]) throws -> Tensor {
     let g = try AdaptivePool2dGeometry(inputShape: inputShape, outputSize: outputSize)
     try outputGradient.requireShape(g.outputShape, "adaptive_avg_pool2d output gradient")
-    let inArea = g.inputHeight * g.inputWidth
-    let outArea = g.outputHeight * g.outputWidth
-    var result = [Double](repeating: 0, count: g.planes * inArea)
-    if result.isEmpty || outArea == 0 { return Tensor(shape: g.inputShape, scalars: result) }
-    let rows = g.rows, columns = g.columns, width = g.inputWidth, outWidth = g.outputWidth
-    outputGradient.scalars.withUnsafeBufferPointer { gBuffer in
-        result.withUnsafeMutableBufferPointer { resultBuffer in
-            let gradient = PoolingPointer(gBuffer.baseAddress!)
-            let out = PoolingMutablePointer(resultBuffer.baseAddress!)
-            Parallel.forEach(g.planes) { plane in
-                let destination = out.address + plane * inArea
-                for (oh, r) in rows.enumerated() {
-                    for (ow, c) in columns.enumerated() {
-                        let share = gradient.address[plane * outArea + oh * outWidth + ow] / Double(r.length) / Double(c.length)
-                        for ih in r.first..<r.end {
-                            for iw in c.first..<c.end { destination[ih * width + iw] += share }
-                        }
-                    }
-                }
-            }
-        }
+    let rows = g.rows, columns = g.columns
+    let result = spreadOverWindows(outputGradient.scalars, planes: g.planes, inputWidth: g.inputWidth,
+                                   inputArea: g.inputHeight * g.inputWidth,
+                                   rows: rows.map(\.range), columns: columns.map(\.range)) { gradient, oh, ow in
+        gradient / Double(rows[oh].length) / Double(columns[ow].length)
     }
     return Tensor(shape: g.inputShape, scalars: result)
 }

@@ -22,6 +22,9 @@ struct AveragingWindow {
 
     /// The number of input elements in the window.
     var length: Int { max(end - first, 0) }
+
+    /// The input indices of the window (empty when it lies in the padding).
+    var inputRange: Range<Int> { first..<max(end, first) }
 }
 
 /// The resolved options of an avg_pool2d call.
@@ -64,30 +67,12 @@ public func avgPool2d(_ input: Tensor, kernelSize: [Int], stride: [Int]? = nil, 
                                padding: padding, ceilMode: ceilMode)
     let options = try avgPoolOptions(countIncludePad, divisorOverride)
     let (h, w) = (g.height, g.width)
-    let inArea = h.inputSize * w.inputSize
-    let outArea = h.outputSize * w.outputSize
-    var result = [Double](repeating: 0, count: g.planes * outArea)
-    if result.isEmpty { return Tensor(shape: g.outputShape, scalars: result) }
     let rows = (0..<h.outputSize).map { AveragingWindow(h, $0) }
     let columns = (0..<w.outputSize).map { AveragingWindow(w, $0) }
-    input.scalars.withUnsafeBufferPointer { inBuffer in
-        result.withUnsafeMutableBufferPointer { outBuffer in
-            let source = PoolingPointer(inBuffer.baseAddress!)
-            let out = PoolingMutablePointer(outBuffer.baseAddress!)
-            Parallel.forEach(g.planes) { plane in
-                let x = source.address + plane * inArea
-                for (oh, r) in rows.enumerated() {
-                    for (ow, c) in columns.enumerated() {
-                        var sum = 0.0
-                        for ih in r.first..<max(r.end, r.first) {
-                            for iw in c.first..<max(c.end, c.first) { sum += x[ih * w.inputSize + iw] }
-                        }
-                        let empty = r.length == 0 || c.length == 0
-                        out.address[plane * outArea + oh * w.outputSize + ow] = empty ? 0 : sum / options.divisor(r, c)
-                    }
-                }
-            }
-        }
+    let result = windowSums(input.scalars, planes: g.planes, inputWidth: w.inputSize, inputArea: h.inputSize * w.inputSize,
+                            rows: rows.map(\.inputRange), columns: columns.map(\.inputRange)) { sum, oh, ow in
+        let (r, c) = (rows[oh], columns[ow])
+        return r.length == 0 || c.length == 0 ? 0 : sum / options.divisor(r, c)
     }
     return Tensor(shape: g.outputShape, scalars: result)
 }
@@ -105,28 +90,13 @@ public func avgPool2dBackward(_ outputGradient: Tensor, inputShape: [Int], kerne
     let options = try avgPoolOptions(countIncludePad, divisorOverride)
     try outputGradient.requireShape(g.outputShape, "avg_pool2d output gradient")
     let (h, w) = (g.height, g.width)
-    let inArea = h.inputSize * w.inputSize
-    let outArea = h.outputSize * w.outputSize
-    var result = [Double](repeating: 0, count: g.planes * inArea)
-    if result.isEmpty { return Tensor(shape: g.inputShape, scalars: result) }
     let rows = (0..<h.outputSize).map { AveragingWindow(h, $0) }
     let columns = (0..<w.outputSize).map { AveragingWindow(w, $0) }
-    outputGradient.scalars.withUnsafeBufferPointer { gBuffer in
-        result.withUnsafeMutableBufferPointer { resultBuffer in
-            let gradient = PoolingPointer(gBuffer.baseAddress!)
-            let out = PoolingMutablePointer(resultBuffer.baseAddress!)
-            Parallel.forEach(g.planes) { plane in
-                let destination = out.address + plane * inArea
-                for (oh, r) in rows.enumerated() where r.length > 0 {
-                    for (ow, c) in columns.enumerated() where c.length > 0 {
-                        let share = gradient.address[plane * outArea + oh * w.outputSize + ow] / options.divisor(r, c)
-                        for ih in r.first..<r.end {
-                            for iw in c.first..<c.end { destination[ih * w.inputSize + iw] += share }
-                        }
-                    }
-                }
-            }
-        }
+    let result = spreadOverWindows(outputGradient.scalars, planes: g.planes, inputWidth: w.inputSize,
+                                   inputArea: h.inputSize * w.inputSize,
+                                   rows: rows.map(\.inputRange), columns: columns.map(\.inputRange)) { gradient, oh, ow in
+        let (r, c) = (rows[oh], columns[ow])
+        return r.length == 0 || c.length == 0 ? nil : gradient / options.divisor(r, c)
     }
     return Tensor(shape: g.inputShape, scalars: result)
 }
