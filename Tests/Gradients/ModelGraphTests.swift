@@ -365,14 +365,29 @@ struct ModelGraphTests {
     /// Lucid's definition counts x = 0 as passing (its ReLU gradient is zeroed
     /// only where x < 0), so an example with a zero input and a non-zero
     /// cotangent there keeps the plain rule; the norm is per example.
-    @Test func lucidRuleAtZeroAndPerExample() {
+    @Test func lucidRuleAtZeroAndPerExample() throws {
         let x = Tensor(shape: [2, 3], scalars: [0, -1, -2, -1, -1, -1])
         let g = Tensor(shape: [2, 3], scalars: [5, -3, 2, 4, -6, 0])
         // Example 0: relu_grad = [5, 0, 0] has norm 5 > 0 → it is used.
         // Example 1: relu_grad = 0 → redirected: zero where x < 0 and g > 0.
-        #expect(lucidRedirectedReluVJP(input: x, cotangent: g).scalars == [5, 0, 0, 0, -6, 0])
+        #expect(try lucidRedirectedReluVJP(input: x, cotangent: g).scalars == [5, 0, 0, 0, -6, 0])
         let lucent: [Double] = [5, 0.1 * -3, 0.1 * 2, 0.1 * 4, 0.1 * -6, 0]
-        #expect(lucentRedirectedReluVJP(input: x, cotangent: g).scalars == lucent)
+        #expect(try lucentRedirectedReluVJP(input: x, cotangent: g).scalars == lucent)
+    }
+
+    /// A relu on a scalar (a model that sums before its relu) has no batch
+    /// dimension for Lucid's per-example norm: an error, not a trap; a vector's
+    /// first dimension is its batch, one element per example.
+    @Test func lucidRuleRefusesAScalarAndTakesAVectorAsABatch() throws {
+        #expect(throws: RefvisError.self) {
+            try lucidRedirectedReluVJP(input: Tensor(shape: [], scalars: [-1]), cotangent: Tensor(shape: [], scalars: [1]))
+        }
+        #expect(throws: RefvisError.self) {
+            try lucidRedirectedReluVJP(input: Tensor(shape: [2], scalars: [-1, 1]), cotangent: Tensor(shape: [3], scalars: [1, 1, 1]))
+        }
+        // Example 0: x < 0, relu_grad 0 → redirected, g > 0 is zeroed; example 1: relu_grad = g.
+        let vector = try lucidRedirectedReluVJP(input: Tensor(shape: [3], scalars: [-1, -1, 2]), cotangent: Tensor(shape: [3], scalars: [1, -2, 3]))
+        #expect(vector.scalars == [0, -2, 3])
     }
 }
 

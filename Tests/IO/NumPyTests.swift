@@ -424,7 +424,9 @@ struct NumPyWriteTests {
         #expect(zip(back.scalars, values).allSatisfy { $0.bitPattern == $1.bitPattern })
     }
 
-    /// A header longer than 65535 bytes needs format version 2.0.
+    /// A header longer than 65535 bytes needs format version 2.0. Only a
+    /// shape of thousands of dimensions makes one, which NumPy (at most 64
+    /// dimensions) and refvis's reader then refuse by name.
     @Test func hugeHeaderUsesVersion2() throws {
         let shape = [Int](repeating: 1, count: 22_000)  // "(1, 1, ...)" is 66000 characters
         let tensor = Tensor(shape: shape, scalars: [4.5])
@@ -432,7 +434,7 @@ struct NumPyWriteTests {
         #expect(bytes[6] == 2 && bytes[7] == 0)
         let headerLength = (0..<4).reduce(0) { $0 | Int(bytes[8 + $1]) << (8 * $1) }
         #expect((12 + headerLength) % 64 == 0)
-        #expect(try read(Data(bytes)) == tensor)
+        #expect(readError(Data(bytes))?.message.contains("22000 dimensions, more than the 64 NumPy allows") == true)
     }
 
     @Test func writeAndReadAFile() throws {

@@ -74,6 +74,10 @@ struct NumPyHeader: Equatable {
         guard case .tuple(let entries) = value else {
             throw RefvisError("\(name): .npy header 'shape' must be a tuple of integers, found \(value.summary)")
         }
+        // NumPy's own limit (NPY_MAXDIMS is 64 since NumPy 2), as for safetensors.
+        guard entries.count <= 64 else {
+            throw RefvisError("\(name): .npy header 'shape' has \(entries.count) dimensions, more than the 64 NumPy allows")
+        }
         return try entries.map { entry in
             guard case .integer(let number, let text) = entry else {
                 throw RefvisError("\(name): .npy header 'shape' entries must be integers, found \(entry.summary)")

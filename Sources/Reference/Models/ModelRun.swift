@@ -100,9 +100,9 @@ extension ReluGradientRule {
         switch self {
         case .exact: return nil
         case .lucidRedirected(let step):
-            return step <= 16 ? { @Sendable inputs, _, cotangents, _ in [lucidRedirectedReluVJP(input: inputs[0], cotangent: cotangents[0])] } : nil
+            return step <= 16 ? { @Sendable inputs, _, cotangents, _ in [try lucidRedirectedReluVJP(input: inputs[0], cotangent: cotangents[0])] } : nil
         case .lucentRedirected:
-            return { @Sendable inputs, _, cotangents, _ in [lucentRedirectedReluVJP(input: inputs[0], cotangent: cotangents[0])] }
+            return { @Sendable inputs, _, cotangents, _ in [try lucentRedirectedReluVJP(input: inputs[0], cotangent: cotangents[0])] }
         }
     }
 }

@@ -16,9 +16,13 @@
 ///     per example n: x̄ₙ = relu_gradₙ if ‖relu_gradₙ‖₂ > 0, else redirectedₙ
 ///
 /// Lucid applies it during the first 16 optimization steps only
-/// (`ReluGradientRule.lucidRedirected(step:)`).
-public func lucidRedirectedReluVJP(input: Tensor, cotangent: Tensor) -> Tensor {
-    precondition(input.shape == cotangent.shape && input.rank >= 2, "redirected relu needs a batch dimension")
+/// (`ReluGradientRule.lucidRedirected(step:)`). The first dimension is the
+/// batch (Lucid reshapes to [batch, −1]); a scalar has none and is refused.
+public func lucidRedirectedReluVJP(input: Tensor, cotangent: Tensor) throws -> Tensor {
+    try cotangent.requireShape(input.shape, "redirected relu: output gradient")
+    guard input.rank >= 1 else {
+        throw RefvisError("redirected relu (Lucid's): the relu's input is a scalar, with no batch dimension to take norms over")
+    }
     let batch = input.shape[0]
     let perExample = input.count / max(batch, 1)
     var result = cotangent.scalars
@@ -40,7 +44,7 @@ public func lucidRedirectedReluVJP(input: Tensor, cotangent: Tensor) -> Tensor {
 
 /// Lucent's rule (lucent/modelzoo/inceptionv1/helper_layers.py `RedirectedReLU`):
 /// x̄ = ȳ where x ≥ 0, and 0.1·ȳ where x < 0 — at every step.
-public func lucentRedirectedReluVJP(input: Tensor, cotangent: Tensor) -> Tensor {
-    precondition(input.shape == cotangent.shape)
+public func lucentRedirectedReluVJP(input: Tensor, cotangent: Tensor) throws -> Tensor {
+    try cotangent.requireShape(input.shape, "redirected relu: output gradient")
     return input.zipMap(cotangent) { x, g in x < 0 ? 0.1 * g : g }
 }

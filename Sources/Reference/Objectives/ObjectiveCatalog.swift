@@ -200,7 +200,7 @@ enum ObjectiveCatalog {
 
     static func describe(_ value: ObjectiveArgument) -> String {
         switch value {
-        case .number(let v, let isInteger): return isInteger ? String(Int(v)) : formatDouble(v)
+        case .number(let v, let isInteger): return isInteger ? Int(exactly: v).map(String.init) ?? formatDouble(v) : formatDouble(v)
         case .name(let name): return name
         case .list(let values): return "[" + values.map(formatDouble).joined(separator: ", ") + "]"
         case .null: return "none"

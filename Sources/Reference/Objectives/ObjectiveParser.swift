@@ -21,9 +21,20 @@
 
 /// Parses objective expressions; every error is a usage error with the column.
 public enum ObjectiveParser {
+    /// The most tokens an expression may have, and the deepest nesting of
+    /// parentheses and signs: far beyond any real objective, and low enough
+    /// that parsing and evaluating the (recursive) objective tree cannot
+    /// exhaust the stack.
+    public static let maximumTokens = 4096
+    public static let maximumNesting = 200
+
     /// The objective an expression denotes.
     public static func parse(_ source: String) throws -> Objective {
-        var parser = Parser(tokens: try ObjectiveLexer.tokens(source))
+        let tokens = try ObjectiveLexer.tokens(source)
+        guard tokens.count <= maximumTokens + 1 else {  // + the end token
+            throw RefvisError.usage("objective: the expression has \(tokens.count - 1) tokens, more than the \(maximumTokens) refvis accepts")
+        }
+        var parser = Parser(tokens: tokens)
         if case .end = parser.current.kind { throw RefvisError.usage("objective: the expression is empty") }
         let value = try parser.expression()
         if parser.current.kind != .end { throw parser.unexpected() }
@@ -47,6 +58,8 @@ private struct Located {
 private struct Parser {
     let tokens: [ObjectiveToken]
     var position = 0
+    /// How many `unary` calls are open: every nesting of parentheses or signs passes through one.
+    var depth = 0
 
     init(tokens: [ObjectiveToken]) { self.tokens = tokens }
 
@@ -126,6 +139,11 @@ private struct Parser {
     }
 
     mutating func unary() throws -> Located {
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= ObjectiveParser.maximumNesting else {
+            throw error("the expression nests more than \(ObjectiveParser.maximumNesting) levels deep", at: current.column)
+        }
         if isSymbol(current, "-") || isSymbol(current, "+") {
             let op = advance()
             let operand = try unary()

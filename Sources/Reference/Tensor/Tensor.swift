@@ -80,21 +80,24 @@ public struct Tensor: Sendable, Equatable, CustomStringConvertible {
 
     /// The element count, refusing negative dimensions and anything above
     /// `maxElementCount` without overflowing on the way.
+    ///
+    /// An empty dimension makes the tensor empty, but the other dimensions
+    /// must still multiply to at most `maxElementCount`: kernels size tables,
+    /// planes and DFT matrices from them, so an empty batch must not let an
+    /// absurd `output_size` or `pad` through.
     public static func checkedElementCount(_ shape: [Int], context: String) throws -> Int {
         guard shape.allSatisfy({ $0 >= 0 }) else {
             throw RefvisError("\(context): negative dimension in shape \(formatShape(shape))")
         }
-        // An empty dimension makes the tensor empty however large the others are.
-        if shape.contains(0) { return 0 }
         var count = 1
-        for dimension in shape {
+        for dimension in shape where dimension != 0 {
             let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
             guard !overflow, product <= maxElementCount else {
                 throw RefvisError("\(context): shape \(formatShape(shape)) has more than 2^31 elements")
             }
             count = product
         }
-        return count
+        return shape.contains(0) ? 0 : count
     }
 
     /// The flat offset of a multi-index.

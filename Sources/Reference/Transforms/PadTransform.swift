@@ -22,7 +22,7 @@ public struct PadTransform: Transform {
     public var kind: String { "pad" }
 
     public init(_ width: Int, fill: PadFill = .reflect) throws {
-        guard width >= 0 else { throw RefvisError.usage("pad: the width must be at least 0, got \(width)") }
+        try requireTransformPixels(width, "pad: the width")
         if case .constant(let value) = fill, !value.isFinite {
             throw RefvisError.usage("pad: the constant value must be finite, got \(formatDouble(value))")
         }

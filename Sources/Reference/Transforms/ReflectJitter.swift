@@ -17,7 +17,7 @@ public struct ReflectJitter: Transform {
     public var kind: String { "reflect_jitter" }
 
     public init(tau: Int) throws {
-        guard tau >= 0 else { throw RefvisError.usage("reflect_jitter: tau must be at least 0, got \(tau)") }
+        try requireTransformPixels(tau, "reflect_jitter: tau")
         self.tau = tau
     }
 

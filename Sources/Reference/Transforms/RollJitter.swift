@@ -14,7 +14,7 @@ public struct RollJitter: Transform {
     public var kind: String { "roll_jitter" }
 
     public init(maxJitter: Int) throws {
-        guard maxJitter >= 0 else { throw RefvisError.usage("roll_jitter: max_jitter must be at least 0, got \(maxJitter)") }
+        try requireTransformPixels(maxJitter, "roll_jitter: max_jitter")
         self.maxJitter = maxJitter
     }
 

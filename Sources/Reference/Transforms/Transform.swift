@@ -152,3 +152,15 @@ public struct TransformChoices {
         return value
     }
 }
+
+/// The largest shift or pad width, in pixels, a transform accepts: far above
+/// any image refvis renders (2^24), and small enough that sizes and offset
+/// ranges built from it cannot overflow.
+let maximumTransformPixels = 1 << 24
+
+/// Throws a usage error unless 0 ≤ `value` ≤ `maximumTransformPixels`.
+func requireTransformPixels(_ value: Int, _ description: String) throws {
+    guard value >= 0, value <= maximumTransformPixels else {
+        throw RefvisError.usage("\(description) must be in 0...\(maximumTransformPixels), got \(value)")
+    }
+}

@@ -20,7 +20,7 @@ enum LayersCommand: Command {
     static func run(_ arguments: ParsedArguments) throws -> Int32 {
         let description = try ModelLoader.description(arguments.positionals[0])
         try description.check()
-        let height = try arguments.int("size", default: description.input.size[0], in: 1...16384)
+        let height = try arguments.int("size", default: description.input.size[0], in: 1...4096)
         let width = arguments.value("size") == nil ? description.input.size[1] : height
         let model = try Model(description, parameters: zeroParameters(for: description))
         var aliases = [String: [String]]()

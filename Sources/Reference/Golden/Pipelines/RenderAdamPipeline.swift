@@ -142,7 +142,16 @@ public struct RenderAdamPipeline: GoldenPipeline {
         }
         var recipe = try RenderRecipe(objective: ObjectiveParser.parse(try PipelineCases.setting("objective", of: golden)))
         recipe.size = try PipelineCases.intSetting("size", of: golden)
-        recipe.thresholds = Array(1...max(1, try PipelineCases.intSetting("steps", of: golden)))
+        guard golden.steps.allSatisfy({ $0.shape.last == recipe.size }) else {
+            throw RefvisError("pipeline case \(golden.name): setting 'size' is \(recipe.size), but the step images are not that wide")
+        }
+        // One image per step is recorded, so the case's own step list bounds the setting
+        // (a hand-edited "steps" must not size the run).
+        let steps = try PipelineCases.intSetting("steps", of: golden)
+        guard steps >= 1, steps == golden.steps.count else {
+            throw RefvisError("pipeline case \(golden.name): setting 'steps' is \(steps), but the case records \(golden.steps.count) step images")
+        }
+        recipe.thresholds = Array(1...steps)
         recipe.transforms = try PipelineCases.setting("transforms", of: golden)
         recipe.optimizer = try PipelineCases.setting("optimizer", of: golden)
         recipe.learningRate = try PipelineCases.doubleSetting("lr", of: golden)

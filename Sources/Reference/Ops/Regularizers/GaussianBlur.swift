@@ -53,8 +53,11 @@ private struct GaussianBlurParameters {
                 throw RefvisError("gaussian_blur: reflect padding (\(sizes[0] / 2) left/right, \(sizes[1] / 2) top/bottom) must be less than the image size \(layout.height)x\(layout.width) (input shape \(formatShape(shape)))")
             }
         }
-        kernelX = gaussianKernel1d(size: sizes[0], sigma: sigmas[0])
-        kernelY = gaussianKernel1d(size: sizes[1], sigma: sigmas[1])
+        // An empty input is returned as it is: no kernel is needed, and an
+        // unchecked kernel_size must not size an allocation.
+        let empty = shape.reduce(1, *) == 0
+        kernelX = empty ? [1] : gaussianKernel1d(size: sizes[0], sigma: sigmas[0])
+        kernelY = empty ? [1] : gaussianKernel1d(size: sizes[1], sigma: sigmas[1])
     }
 }
 

@@ -23,6 +23,10 @@ public func lucidBlurKernel(size: Int) -> [[Double]] {
 /// image — the blur of a plane of ones, by which each output is divided.
 private struct LucidBlurGeometry {
     let layout: ImageLayout
+    /// The width actually applied: at most 2·max(H, W) + 1. A wider kernel
+    /// has its 0.5 ring outside the image at every position, so it gives the
+    /// same result as that width — without allocating k² weights for an absurd k.
+    let kernelSize: Int
     let kernel: [[Double]]
     let weightInside: [Double]
 
@@ -31,6 +35,8 @@ private struct LucidBlurGeometry {
         guard kernelSize >= 1, kernelSize % 2 == 1 else {
             throw RefvisError.usage("lucid_blur: kernel_size must be odd and >= 1, got \(kernelSize)")
         }
+        let kernelSize = min(kernelSize, 2 * max(layout.height, layout.width) + 1)
+        self.kernelSize = kernelSize
         kernel = lucidBlurKernel(size: kernelSize)
         let (h, w, r) = (layout.height, layout.width, kernelSize / 2)
         var inside = [Double](repeating: 0, count: h * w)
@@ -61,7 +67,7 @@ private struct LucidBlurGeometry {
 /// output of the same shape. Linear in the input.
 public func lucidBlur(_ input: Tensor, kernelSize: Int = 3) throws -> Tensor {
     let g = try LucidBlurGeometry(input.shape, kernelSize: kernelSize)
-    let (h, w, r, area) = (g.layout.height, g.layout.width, kernelSize / 2, g.layout.area)
+    let (h, w, r, area) = (g.layout.height, g.layout.width, g.kernelSize / 2, g.layout.area)
     let x = input.scalars
     var y = [Double](repeating: 0, count: x.count)
     for plane in 0..<g.layout.planes {
@@ -69,8 +75,8 @@ public func lucidBlur(_ input: Tensor, kernelSize: Int = 3) throws -> Tensor {
         for i in 0..<h {
             for j in 0..<w {
                 var total = 0.0
-                for a in 0..<kernelSize where i + a - r >= 0 && i + a - r < h {
-                    for b in 0..<kernelSize where j + b - r >= 0 && j + b - r < w {
+                for a in 0..<g.kernelSize where i + a - r >= 0 && i + a - r < h {
+                    for b in 0..<g.kernelSize where j + b - r >= 0 && j + b - r < w {
                         total += g.kernel[a][b] * x[base + (i + a - r) * w + (j + b - r)]
                     }
                 }
@@ -87,7 +93,7 @@ public func lucidBlur(_ input: Tensor, kernelSize: Int = 3) throws -> Tensor {
 public func lucidBlurBackward(_ gradOutput: Tensor, inputShape: [Int], kernelSize: Int = 3) throws -> Tensor {
     let g = try LucidBlurGeometry(inputShape, kernelSize: kernelSize)
     try gradOutput.requireShape(inputShape, "lucid_blur backward: output gradient")
-    let (h, w, r, area) = (g.layout.height, g.layout.width, kernelSize / 2, g.layout.area)
+    let (h, w, r, area) = (g.layout.height, g.layout.width, g.kernelSize / 2, g.layout.area)
     let gy = gradOutput.scalars
     var gx = [Double](repeating: 0, count: gy.count)
     for plane in 0..<g.layout.planes {
@@ -95,8 +101,8 @@ public func lucidBlurBackward(_ gradOutput: Tensor, inputShape: [Int], kernelSiz
         for i in 0..<h {
             for j in 0..<w {
                 let share = gy[base + i * w + j] / g.weightInside[i * w + j]
-                for a in 0..<kernelSize where i + a - r >= 0 && i + a - r < h {
-                    for b in 0..<kernelSize where j + b - r >= 0 && j + b - r < w {
+                for a in 0..<g.kernelSize where i + a - r >= 0 && i + a - r < h {
+                    for b in 0..<g.kernelSize where j + b - r >= 0 && j + b - r < w {
                         gx[base + (i + a - r) * w + (j + b - r)] += g.kernel[a][b] * share
                     }
                 }
