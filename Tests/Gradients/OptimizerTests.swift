@@ -305,6 +305,18 @@ extension OptimizerTests {
         #expect(lbfgs.functionEvaluations == 1 && lbfgs.iterationCount == 1)
     }
 
+    /// torch.max propagates NaN, so PyTorch's L-BFGS does not take a NaN
+    /// gradient for a converged one: it steps, and the parameters turn NaN
+    /// (which the render loop then reports). Before, max|g| skipped the NaN
+    /// and the step returned with the parameters untouched.
+    @Test func lbfgsDoesNotTakeANaNGradientForConvergence() throws {
+        var lbfgs = try LBFGS(maxIterations: 1)
+        var p = [vector([1, 1])]
+        _ = try lbfgs.step(&p) { _ in (1, [Tensor(shape: [2], scalars: [.nan, .nan])]) }
+        let allNaN = p[0].scalars.allSatisfy { $0.isNaN }
+        #expect(allNaN, "\(p[0].scalars)")
+    }
+
     @Test func lbfgsSecondIterationIsTheBFGSUpdate() throws {
         // From x1 = (10/11, 1/11), g1 = (10/11, 10/11), s = −g0/11, y = g1 − g0 =
         // (−1/11, −100/11), H0 = yᵀs/yᵀy = 1001/10001. The BFGS inverse

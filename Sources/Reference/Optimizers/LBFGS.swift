@@ -109,7 +109,8 @@ public struct LBFGS: ClosureOptimizer {
             for i in 0..<result.count { result[i] += t * d[i] }
             return result
         }
-        func maxAbs(_ v: [Double]) -> Double { v.reduce(0) { $1.magnitude > $0 ? $1.magnitude : $0 } }
+        // NaN propagates, as torch.max does: a NaN gradient is not "converged".
+        func maxAbs(_ v: [Double]) -> Double { v.reduce(0) { $0.isNaN || $1.isNaN ? .nan : max($0, $1.magnitude) } }
 
         var (loss, flatGradient) = try evaluateFlat(x)
         let originalLoss = loss

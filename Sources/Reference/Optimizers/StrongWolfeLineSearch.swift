@@ -77,7 +77,8 @@ public func strongWolfeLineSearch(
 ) throws -> LineSearchResult {
     let f = loss
     var directionNorm = 0.0
-    for value in direction { directionNorm = pythonMax(directionNorm, abs(value)) }
+    // torch's d.abs().max(): a NaN anywhere makes the norm NaN.
+    for value in direction { directionNorm = directionNorm.isNaN || value.isNaN ? .nan : max(directionNorm, abs(value)) }
 
     var t = initialStep
     var (fNew, gNew) = try objective(t)
