@@ -84,4 +84,26 @@ struct RenderCommandTests {
         #expect(result.status == 2)
         #expect(result.stderr.contains("--size"))
     }
+
+    /// Output paths are checked before the render starts: a folder, a picture
+    /// format refvis does not write, and two outputs on one file are usage
+    /// errors, and nothing is written.
+    @Test(arguments: [
+        (["--out", "DIR/"], "names a folder"),
+        (["--out", "DIR/sub"], "names a folder"),
+        (["--out", "DIR/x.jpg"], ".png or .ppm"),
+        (["--out", "DIR/x.png", "--contact-sheet", "DIR/x.png"], "same file"),
+        (["--out", "DIR/x.png", "--loss-csv", "DIR/./x.png"], "same file"),
+    ])
+    func badOutputPathsAreRefusedBeforeRendering(_ options: [String], _ fragment: String) throws {
+        let dir = try TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: dir.path("sub"), withIntermediateDirectories: false)
+        let arguments = options.map { $0.replacingOccurrences(of: "DIR", with: dir.url.path) }
+        let result = try Refvis.run(["render", "--size", "32", "--steps", "4"] + arguments)
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains(fragment), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        let written = try FileManager.default.contentsOfDirectory(atPath: dir.url.path)
+        #expect(written == ["sub"], "\(written)")
+    }
 }

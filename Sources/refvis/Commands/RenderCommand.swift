@@ -50,8 +50,20 @@ enum RenderCommand: Command {
         }
         let settings = try RenderSetup.settings(from: arguments)
         let outPath = arguments.value("out") ?? "render.png"
-        let outputs = [outPath] + [arguments.value("contact-sheet"), arguments.value("loss-csv"), arguments.value("trace")].compactMap { $0 }
-        for path in outputs { try checkWritable(path) }
+        let named: [(option: String, path: String?)] = [("out", outPath), ("contact-sheet", arguments.value("contact-sheet")),
+                                                         ("loss-csv", arguments.value("loss-csv")), ("trace", arguments.value("trace"))]
+        let outputs = named.compactMap { entry in entry.path.map { (option: entry.option, path: $0) } }
+        for (option, path) in outputs { try checkWritable(path, option: option) }
+        for option in ["out", "contact-sheet"] {
+            if let path = outputs.first(where: { $0.option == option })?.path, !imageExtensions.contains((path as NSString).pathExtension.lowercased()) {
+                throw RefvisError.usage("--\(option) \(path): the picture is written as .png or .ppm, by extension")
+            }
+        }
+        for (index, output) in outputs.enumerated() {
+            if let other = outputs[..<index].first(where: { URL(fileURLWithPath: $0.path).standardized == URL(fileURLWithPath: output.path).standardized }) {
+                throw RefvisError.usage("--\(other.option) and --\(output.option) name the same file \(output.path)")
+            }
+        }
 
         let steps = settings.thresholds.max()!
         let meter = ProgressMeter(total: steps)
@@ -91,11 +103,17 @@ enum RenderCommand: Command {
         }
     }
 
-    /// Refuses, before any computation, an output path whose folder is missing or read-only.
-    static func checkWritable(_ path: String) throws {
+    static let imageExtensions: Set<String> = ["png", "ppm"]
+
+    /// Refuses, before any computation, an output path that names a folder or
+    /// whose folder is missing or read-only.
+    static func checkWritable(_ path: String, option: String) throws {
+        var isDirectory: ObjCBool = false
+        if path.hasSuffix("/") || (FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue) {
+            throw RefvisError.usage("--\(option) \(path): names a folder, not a file")
+        }
         let folder = (path as NSString).deletingLastPathComponent
         let directory = folder.isEmpty ? "." : folder
-        var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw RefvisError("\(path): the folder '\(directory)' does not exist")
         }
