@@ -15,10 +15,14 @@ public struct GoldenFileChange: Sendable {
 
 /// Writes a golden case folder: `case.json`, its `.npy` arrays and extra files.
 ///
-/// The case is written whole or not at all: the new folder is assembled
-/// beside the old one under a hidden name, then swapped in by renames, so an
-/// interrupted update leaves the old case (and at worst a hidden folder that
-/// readers skip). A case whose bytes would not change is not touched.
+/// Readers never see a half-written case: the new folder is assembled beside
+/// the old one under a hidden name (`.NAME.new-PID`, every file written by
+/// `AtomicFile`), then swapped in by two renames — the old folder to
+/// `.NAME.old-PID`, the new one to NAME. Interrupted before the swap, the old
+/// case stays; interrupted between the two renames (a moment), the case is
+/// absent and its previous contents sit in the hidden `.old` folder, which
+/// readers skip; `refvis golden update` writes it again. A case whose bytes
+/// would not change is not touched.
 public enum GoldenCaseWriter {
     /// Writes `golden` with `arrays` (keyed by array name; every array of the
     /// case must be present) and `extraFiles` (keyed by file name) into
@@ -110,9 +114,7 @@ public enum GoldenCaseWriter {
             for (file, data) in contents {
                 let destination = staging.appendingPathComponent(file)
                 try manager.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
-                guard manager.createFile(atPath: destination.path, contents: data) else {
-                    throw RefvisError("\(destination.path): cannot write")
-                }
+                try AtomicFile.write(data, to: destination.path)
             }
             if manager.fileExists(atPath: folder.path) {
                 try? manager.removeItem(at: retired)

@@ -48,7 +48,7 @@ public enum GoldenKit {
         do {
             golden = try GoldenFolder.readCase(at: caseFolder)
         } catch {
-            return (failed(describe(error)), nil)
+            return (failed(oneLineMessage(error)), nil)
         }
         guard golden.kind == kind else {
             return (failed("case.json says kind '\(golden.kind.rawValue)', the case is under \(kind.folder)/"), golden)
@@ -68,14 +68,14 @@ public enum GoldenKit {
                 recomputed = try pipeline.recompute(golden, in: caseFolder)
             }
         } catch {
-            return (failed(describe(error)), golden)
+            return (failed(oneLineMessage(error)), golden)
         }
         let comparisons = golden.checkedArrays.map { array -> ArrayComparison in
             let expected: Tensor
             do {
                 expected = try GoldenFolder.readArray(array, in: caseFolder)
             } catch {
-                return .failure(array.name, describe(error))
+                return .failure(array.name, oneLineMessage(error))
             }
             guard let actual = recomputed[array.name] else {
                 return .failure(array.name, "not recomputed (the \(kind.rawValue) makes no array of this name)")
@@ -146,7 +146,7 @@ public enum GoldenKit {
                                                      to: folder.folder(of: kind, name))
             return GoldenCaseUpdate(kind: kind, name: name, changes: changes)
         } catch {
-            return GoldenCaseUpdate(kind: kind, name: name, problem: describe(error))
+            return GoldenCaseUpdate(kind: kind, name: name, problem: oneLineMessage(error))
         }
     }
 
@@ -167,9 +167,6 @@ public enum GoldenKit {
                                 changes: files.map { GoldenFileChange(file: $0, kind: .removed) }, removedCase: true)
     }
 
-    static func describe(_ error: Error) -> String {
-        (error as? RefvisError)?.message ?? "\(error)"
-    }
 }
 
 /// What `GoldenKit.update` did to one case.

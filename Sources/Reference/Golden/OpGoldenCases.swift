@@ -34,16 +34,6 @@ public enum OpGoldenCases {
     public static let cotangentStream: UInt64 = 0xC07A
     public static let maxSlugLength = 48
 
-    /// 64-bit FNV-1a of the UTF-8 bytes of `text`.
-    public static func fnv1a(_ text: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf29ce484222325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100000001b3
-        }
-        return hash
-    }
-
     /// One configuration of an op, with the name its case folder gets.
     public struct Planned: Sendable {
         public var name: String

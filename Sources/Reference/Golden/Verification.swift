@@ -39,14 +39,14 @@ public enum Verification {
         do {
             description = try GoldenFolder.readCase(at: goldenFolder)
         } catch {
-            return GoldenCaseReport(kind: kind, name: name, problem: message(error))
+            return GoldenCaseReport(kind: kind, name: name, problem: oneLineMessage(error))
         }
         let comparisons = description.checkedArrays.map { array -> ArrayComparison in
             let expected: Tensor
             do {
                 expected = try GoldenFolder.readArray(array, in: goldenFolder)
             } catch {
-                return .failure(array.name, "golden " + message(error))
+                return .failure(array.name, "golden " + oneLineMessage(error))
             }
             let path = actualFolder.appendingPathComponent(array.file).path
             guard FileManager.default.fileExists(atPath: path) else {
@@ -56,7 +56,7 @@ public enum Verification {
             do {
                 found = try NumPyFile.read(path: path)
             } catch {
-                return .failure(array.name, message(error))
+                return .failure(array.name, oneLineMessage(error))
             }
             guard found.shape == expected.shape else {
                 return .failure(array.name, "\(path): shape \(formatShape(found.shape)), expected \(formatShape(expected.shape))")
@@ -69,10 +69,6 @@ public enum Verification {
         return GoldenCaseReport(kind: kind, name: name, comparisons: comparisons)
     }
 
-    /// The one-line message of an error.
-    static func message(_ error: Error) -> String {
-        (error as? RefvisError)?.message ?? "\(error)"
-    }
 }
 
 /// A summary of a verification: how many cases and arrays passed.

@@ -32,6 +32,12 @@ public struct RefvisError: Error, CustomStringConvertible, Sendable, Equatable {
     }
 }
 
+/// The one line a report shows for any error: a `RefvisError`'s message, or
+/// the description of anything else.
+func oneLineMessage(_ error: Error) -> String {
+    (error as? RefvisError)?.message ?? "\(error)"
+}
+
 /// Formats a shape the way NumPy prints one: `(2, 3)`, `(5,)`, `()`.
 public func formatShape(_ shape: [Int]) -> String {
     if shape.count == 1 { return "(\(shape[0]),)" }

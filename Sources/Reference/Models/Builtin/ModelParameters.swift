@@ -46,13 +46,3 @@ public func randomParameter(_ parameter: ParameterDescription, seed: UInt64, sca
 public func zeroParameters(for description: ModelDescription) -> [String: Tensor] {
     Dictionary(description.parameters.map { ($0.name, Tensor.zeros($0.shape)) }, uniquingKeysWith: { a, _ in a })
 }
-
-/// The 64-bit FNV-1a hash of a string's UTF-8 bytes.
-func fnv1a(_ text: String) -> UInt64 {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in text.utf8 {
-        hash ^= UInt64(byte)
-        hash = hash &* 0x0000_0100_0000_01b3
-    }
-    return hash
-}
