@@ -12,8 +12,6 @@ private func complex(_ shape: [Int], _ pairs: [(Double, Double)]) -> Tensor {
     Tensor(shape: shape + [2], scalars: pairs.flatMap { [$0.0, $0.1] })
 }
 
-/// Expects `body` to throw a RefvisError whose message contains every fragment.
-
 @Suite("Fourier: fft2, ifft2, rfft2, irfft2, rfft2d_freqs")
 struct FourierTests {
     // MARK: irfft2 of known spectra

@@ -7,8 +7,6 @@ private func close(_ a: [Double], _ b: [Double], _ tolerance: Double = 1e-12) ->
     a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= tolerance * max(1, abs($1)) }
 }
 
-/// Expects `body` to throw a RefvisError whose message contains `fragment`.
-
 /// A spectrum (B, C, fh, fw, 2) of zeros with one complex entry set.
 private func spectrum(_ shape: [Int], at index: [Int], _ value: (Double, Double)) -> Tensor {
     var t = Tensor.zeros(shape)

@@ -6,8 +6,6 @@ private func matrix(_ rows: [[Double]]) -> Tensor {
     Tensor(shape: [rows.count, rows.first?.count ?? 0], scalars: rows.flatMap { $0 })
 }
 
-/// Expects `body` to throw a RefvisError whose message contains every fragment.
-
 @Suite("Linear algebra: matmul and linear")
 struct LinearAlgebraTests {
     // MARK: matmul forward

@@ -6,8 +6,6 @@ private func close(_ a: [Double], _ b: [Double], _ tolerance: Double = 1e-14) ->
     a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= tolerance * max(1, abs($1)) }
 }
 
-/// Runs `body` and checks that it throws a RefvisError whose message mentions every fragment.
-
 /// A deterministic test image with values in [-1, 1).
 private func image(_ shape: [Int], seed: UInt64 = 5) -> Tensor {
     var rng = RandomGenerator(seed: seed)

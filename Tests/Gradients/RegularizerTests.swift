@@ -7,8 +7,6 @@ private func close(_ a: [Double], _ b: [Double], _ tolerance: Double = 1e-14) ->
     a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= tolerance * max(1, abs($1)) }
 }
 
-/// Runs `body` and checks that it throws a RefvisError whose message mentions every fragment.
-
 /// The ramp x[i, j] = i + 2j on a 2×3 plane: [[0, 2, 4], [1, 3, 5]].
 /// Vertical differences 1, 1, 1; horizontal differences 2 (four of them).
 private let ramp: [Double] = [0, 2, 4, 1, 3, 5]

@@ -6,8 +6,6 @@ private func close(_ a: [Double], _ b: [Double], _ tolerance: Double = 1e-14) ->
     a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= tolerance * max(1, abs($1)) }
 }
 
-/// Runs `body` and checks that it throws a RefvisError whose message mentions every fragment.
-
 /// A (C, H, W) test image for the scikit-image comparison: rounded normal
 /// draws, the last two columns raised by 1 (generated with NumPy; see below).
 private let skimageInput: [Double] = [
