@@ -3,9 +3,10 @@ import Testing
 import Reference
 
 /// The bundled model: its procedural dataset, its committed weights, and the
-/// reproducibility of its training. Serialized because some tests change
-/// `Parallel.maxThreads` (which changes speed only, never results).
-@Suite("Bundled model", .serialized)
+/// reproducibility of its training. Some tests change `Parallel.maxThreads`,
+/// so the suite runs serialized with the others that do (`ThreadCountSuites`).
+extension ThreadCountSuites {
+@Suite("Bundled model")
 struct BundledModelTests {
     /// A seed for held-out images: training uses seed 1 (and evaluates on ~1).
     static let heldOutSeed: UInt64 = 20_240_917
@@ -239,4 +240,5 @@ struct BundledModelTests {
         #expect(throws: RefvisError.self) { try dataset.batch([0, -2], seed: 0) }
         #expect(throws: RefvisError.self) { try dataset.balancedBatch(perClass: -1, seed: 0) }
     }
+}
 }

@@ -307,8 +307,10 @@ struct ConvolutionTests {
 }
 
 /// Results must not depend on the number of threads. `Parallel.maxThreads`
-/// is a global, so this suite runs its tests one at a time and restores it.
-@Suite("Convolution and pooling: thread-count determinism", .serialized)
+/// is a global, so this suite runs serialized with every other suite that
+/// sets it (`ThreadCountSuites`) and restores it.
+extension ThreadCountSuites {
+@Suite("Convolution and pooling: thread-count determinism")
 struct ConvolutionDeterminismTests {
     func withThreads<T>(_ count: Int, _ body: () throws -> T) rethrows -> T {
         let saved = Parallel.maxThreads
@@ -360,4 +362,5 @@ struct ConvolutionDeterminismTests {
         let one = try withThreads(1, run), two = try withThreads(2, run)
         for (a, b) in zip(one, two) { #expect(bits(a) == bits(b)) }
     }
+}
 }

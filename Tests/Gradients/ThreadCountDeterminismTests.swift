@@ -1,10 +1,18 @@
 import Testing
 import Reference
 
+/// Every suite that sets the process-wide `Parallel.maxThreads` lives inside
+/// this one, and `.serialized` applies to nested suites too: two of them
+/// running at once would each compare "1 thread" with "2 threads" while the
+/// other changes the setting. (Other tests running meanwhile are unaffected:
+/// the thread count changes speed, never results.)
+@Suite("Thread-count settings", .serialized)
+enum ThreadCountSuites {}
+
 /// Every registered op gives bitwise-identical outputs and gradients whatever
-/// the number of worker threads. (Changing `Parallel.maxThreads` while other
-/// tests run is harmless for exactly this reason.)
-@Suite("Thread-count determinism", .serialized)
+/// the number of worker threads.
+extension ThreadCountSuites {
+@Suite("Thread-count determinism")
 struct ThreadCountDeterminismTests {
     @Test("forward and VJP are bitwise identical with 1, 2 and 3 threads", arguments: OpRegistry.names)
     func sameBitsForEveryThreadCount(opName: String) throws {
@@ -49,4 +57,5 @@ struct ThreadCountDeterminismTests {
         #expect(results[0].map(\.bitPattern) == results[1].map(\.bitPattern))
         #expect(results[0].map(\.bitPattern) == results[2].map(\.bitPattern))
     }
+}
 }
