@@ -58,7 +58,9 @@ struct ModelCommandTests {
         #expect(!result.stdout.contains(" \n"))
     }
 
-    /// `--size` sets the image size; it must be at least 1.
+    /// `--size` sets the image size; it must be at least 1. At 16 px
+    /// InceptionV1's fourth 2×2-reducing pool gets a 2×2 input, too small for
+    /// its 3×3 window, and every node after it says which node it needs.
     @Test func layersAtASmallSizeExplainsWhatCannotRun() throws {
         let dir = try TemporaryDirectory()
         let (model, _) = try Self.writeTiny(dir)
@@ -66,6 +68,11 @@ struct ModelCommandTests {
         #expect(result.status == 0, "\(result.stderr)")
         let act = result.stdout.split(separator: "\n").first { $0.hasPrefix("act ") }
         #expect(act?.split(separator: " ").joined(separator: " ") == "act relu (1, 1, 3, 3) 1 relu1")
+        let small = try Refvis.run(["layers", "inceptionv1", "--size", "16"])
+        #expect(small.status == 0, "\(small.stderr)")
+        let lines = small.stdout.split(separator: "\n")
+        #expect(lines.contains { $0.hasPrefix("maxpool10 ") && $0.contains("cannot run: max_pool2d") })
+        #expect(lines.contains { $0.hasPrefix("mixed5a_1x1_pre_relu ") && $0.contains("cannot run: needs 'maxpool10'") })
         let tooSmall = try Refvis.run(["layers", "inceptionv1", "--size", "0"])
         #expect(tooSmall.status == 2)
     }
