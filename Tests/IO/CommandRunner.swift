@@ -34,9 +34,13 @@ enum Refvis {
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        // Read before waiting so a full pipe cannot block the child.
+        // Read both pipes before waiting, stderr on another thread, so that a
+        // full pipe on either side cannot block the child.
+        nonisolated(unsafe) var errData = Data()
+        let stderrRead = DispatchGroup()
+        DispatchQueue.global().async(group: stderrRead) { errData = err.fileHandleForReading.readDataToEndOfFile() }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        stderrRead.wait()
         process.waitUntilExit()
         return CommandResult(status: process.terminationStatus,
                              stdout: String(decoding: outData, as: UTF8.self),

@@ -106,4 +106,18 @@ struct RenderCommandTests {
         let written = try FileManager.default.contentsOfDirectory(atPath: dir.url.path)
         #expect(written == ["sub"], "\(written)")
     }
+
+    /// More pixels at once than one 4096×4096 image, or a threshold list with
+    /// an empty entry, are usage errors before the model runs.
+    @Test(arguments: [
+        (["--size", "2048", "--batch", "5"], "pixels"),
+        (["--size", "32", "--thresholds", "1,,2"], "--thresholds"),
+    ])
+    func absurdRunsAreRefused(_ options: [String], _ fragment: String) throws {
+        let dir = try TemporaryDirectory()
+        let result = try Refvis.run(["render", "--out", dir.path("x.png")] + options)
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains(fragment), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.path("x.png")))
+    }
 }

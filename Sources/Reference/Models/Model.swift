@@ -69,7 +69,7 @@ public struct Model: Sendable {
                 throw RefvisError("\(where_): \(error.message)")
             }
             _ = try wrap(where_) { try op.resolve(node.attributes) }
-            for (inputName, parameter) in node.parameters {
+            for (inputName, parameter) in node.parameters.sorted(by: { $0.key < $1.key }) {
                 guard op.inputs.contains(where: { $0.name == inputName }) else {
                     throw RefvisError("\(where_): op \(op.name) has no input '\(inputName)'")
                 }
@@ -105,7 +105,7 @@ public struct Model: Sendable {
             index[node.name] = compiled.count
             compiled.append(CompiledNode(name: node.name, op: op, attributes: node.attributes, sources: sources))
         }
-        for (alias, target) in description.aliases where index[target] == nil {
+        for (alias, target) in description.aliases.sorted(by: { $0.key < $1.key }) where index[target] == nil {
             throw RefvisError("\(context): alias '\(alias)' points to unknown node '\(target)'")
         }
         if let logits = description.logits, index[logits] == nil, description.aliases[logits] == nil {

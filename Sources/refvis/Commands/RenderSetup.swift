@@ -11,12 +11,19 @@ enum RenderSetup {
         let model = try ModelLoader.load(modelName, weightsPath: arguments.value("weights"))
         let size = try arguments.int("size", default: defaults.size, in: 1...4096)
         let batch = try arguments.int("batch", default: 1, in: 1...64)
+        // One 4096×4096 image is the most refvis renders at once: activations,
+        // tape and optimizer state grow with batch·size², and beyond this
+        // budget they exceed the memory of an ordinary machine.
+        let pixelBudget = 4096 * 4096
+        guard batch * size * size <= pixelBudget else {
+            throw RefvisError.usage("--batch \(batch) × --size \(size)²: \(batch * size * size) pixels, more than the \(pixelBudget) (one 4096×4096 image) refvis renders at once")
+        }
         guard size >= model.description.input.minimumSize else {
             throw RefvisError.usage("--size: \(size) is smaller than model '\(model.description.name)' accepts (at least \(model.description.input.minimumSize))")
         }
         let thresholds: [Int]
         if let text = arguments.value("thresholds") {
-            let parts = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
             guard !parts.isEmpty, parts.allSatisfy({ $0 != nil && $0! >= 1 && $0! <= 100_000 }) else {
                 throw RefvisError.usage("--thresholds: expected step numbers like 16,64,256, got '\(text)'")
             }
