@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-import Reference
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
+import ReferenceGolden
+import ReferenceTestSupport
 
 /// The first golden cases: conv2d and pooling outputs computed by NumPy from
 /// PyTorch's documented definitions (`Fixtures/golden/first/make_first.py`,

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-import Reference
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
+import ReferenceGolden
+import ReferenceTestSupport
 
 /// The committed op golden cases (`Fixtures/golden/ops`): one test per case
 /// recomputes it from its committed inputs and cotangents, so any change in a

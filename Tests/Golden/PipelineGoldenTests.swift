@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-@testable import Reference
+@testable import ReferenceCore
+@testable import ReferenceIO
+@testable import ReferenceVis
+@testable import ReferenceGolden
+@testable import ReferenceTestSupport
 
 /// The pipeline golden cases: each committed case is what refvis computes
 /// today from the case's committed inputs and files, its trace replays the

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-import Reference
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
+import ReferenceLab
+import ReferenceTestSupport
 
 /// Absurd sizes and nesting are refused with a one-line error (or, where the
 /// answer does not depend on them, computed without allocating for them),

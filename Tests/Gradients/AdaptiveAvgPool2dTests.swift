@@ -1,5 +1,9 @@
 import Testing
-import Reference
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
+import ReferenceLab
+import ReferenceTestSupport
 
 /// adaptive_avg_pool2d against windows worked out by hand with PyTorch's rule
 /// [floor(o·in/out), ceil((o+1)·in/out)).

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-import Reference
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
+import ReferenceLab
+import ReferenceTestSupport
 
 /// The bundled model: its procedural dataset, its committed weights, and the
 /// reproducibility of its training. Some tests change `Parallel.maxThreads`,

@@ -1,5 +1,9 @@
 import Testing
-import Reference
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
+import ReferenceLab
+import ReferenceTestSupport
 
 /// The checker itself must be able to fail: a deliberately wrong VJP, a VJP
 /// that leaks a constant into zero cotangents, and a wrong adjoint are all

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-import Reference
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
+import ReferenceLab
+import ReferenceTestSupport
 
 /// True when every pair agrees to `tolerance` (absolute, relative above 1).
 private func close(_ a: [Double], _ b: [Double], _ tolerance: Double = 1e-12) -> Bool {

@@ -1,5 +1,9 @@
 import Testing
-import Reference
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
+import ReferenceLab
+import ReferenceTestSupport
 
 /// conv2d against values worked out by hand and against the index rule of its
 /// definition, `x[oh·s − p + kh·d][ow·s − p + kw·d]` (PyTorch's).

@@ -1,5 +1,9 @@
 import Testing
-import Reference
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
+import ReferenceLab
+import ReferenceTestSupport
 
 /// A row-major matrix from its rows.
 private func matrix(_ rows: [[Double]]) -> Tensor {

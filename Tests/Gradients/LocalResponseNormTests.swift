@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-import Reference
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
+import ReferenceLab
+import ReferenceTestSupport
 
 /// local_response_norm against values worked out by hand. PyTorch's channel
 /// window for output channel c is c − size/2 … c + (size − 1)/2 (it pads the

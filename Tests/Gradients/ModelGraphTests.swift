@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-import Reference
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
+import ReferenceLab
+import ReferenceTestSupport
 
 /// The built-in model graphs (InceptionV1, VGG), whole-model gradients on a
 /// small graph written as JSON, layer names, and the redirected ReLU rules.

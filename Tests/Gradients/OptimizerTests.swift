@@ -1,5 +1,9 @@
 import Testing
-import Reference
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
+import ReferenceLab
+import ReferenceTestSupport
 
 /// The optimizers: each one's first steps against values worked by hand from
 /// torch.optim's update rules, convergence on a convex quadratic and on the

@@ -1,5 +1,9 @@
 import Testing
-import Reference
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
+import ReferenceLab
+import ReferenceTestSupport
 
 /// torch.nn.functional.pad: every mode on hand-worked 1-d and 2-d cases, the
 /// hand-worked gradients (repeated positions add up), negative pads, -inf

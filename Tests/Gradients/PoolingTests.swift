@@ -1,5 +1,9 @@
 import Testing
-import Reference
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
+import ReferenceLab
+import ReferenceTestSupport
 
 /// max_pool2d and avg_pool2d against values worked out by hand, PyTorch's
 /// output-size rule (with its ceil-mode adjustment) and its divisor rules.

@@ -1,5 +1,9 @@
 import Testing
-import Reference
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
+import ReferenceLab
+import ReferenceTestSupport
 
 /// True when every pair agrees to `tolerance` relative (absolute near 0).
 private func close(_ a: [Double], _ b: [Double], _ tolerance: Double = 1e-14) -> Bool {

@@ -1,5 +1,9 @@
 import Testing
-import Reference
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
+import ReferenceLab
+import ReferenceTestSupport
 
 /// Runs the library's gradient checker on every registered op: the full
 /// Jacobian by central differences, a random direction, the dot-product test

@@ -1,5 +1,9 @@
 import Testing
-import Reference
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
+import ReferenceLab
+import ReferenceTestSupport
 
 /// affine_grid, grid_sample and interpolate against values worked out by hand
 /// from PyTorch's documented definitions: the unnormalization of grid

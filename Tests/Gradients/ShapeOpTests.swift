@@ -1,5 +1,9 @@
 import Testing
-import Reference
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
+import ReferenceLab
+import ReferenceTestSupport
 
 /// cat, narrow, permute, reshape and roll on hand-worked values, their
 /// gradients, and the bad inputs PyTorch rejects.

@@ -1,5 +1,9 @@
 import Testing
-import Reference
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
+import ReferenceLab
+import ReferenceTestSupport
 
 @Suite("Reverse-mode tape")
 struct TapeTests {

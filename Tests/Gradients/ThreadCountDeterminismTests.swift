@@ -1,5 +1,9 @@
 import Testing
-import Reference
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
+import ReferenceLab
+import ReferenceTestSupport
 
 /// Every suite that sets the process-wide `Parallel.maxThreads` lives inside
 /// this one, and `.serialized` applies to nested suites too: two of them

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-@testable import Reference
+@testable import ReferenceCore
+@testable import ReferenceIO
+@testable import ReferenceVis
+@testable import ReferenceLab
+@testable import ReferenceTestSupport
 
 /// Applies one transform with the given recorded choices (a replay of a one-record trace).
 private func applyWith(_ transform: any Transform, _ choices: [String: Double], to image: Tensor) throws -> Tensor {

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-import Reference
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
+import ReferenceGolden
+import ReferenceTestSupport
 
 /// A fresh directory under the system temporary directory, removed when the
 /// value goes away. Each test makes its own, so tests can run in parallel.

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-import Reference
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
+import ReferenceGolden
+import ReferenceTestSupport
 
 /// Bad input gets one line on stderr naming what is wrong, the documented exit
 /// status (2 usage, 1 failure), and never a partial output file.

@@ -1,5 +1,9 @@
 import Foundation
-import Reference
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
+import ReferenceGolden
+import ReferenceTestSupport
 
 /// Runs the built `refvis` executable as a user would, capturing its output.
 struct CommandResult {

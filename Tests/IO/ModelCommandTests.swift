@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-import Reference
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
+import ReferenceGolden
+import ReferenceTestSupport
 
 /// `refvis models`, `layers`, `forward` and `describe`, description files and
 /// weight files, run as a user would.

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-import Reference
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
+import ReferenceGolden
+import ReferenceTestSupport
 
 /// A header string followed by raw raster bytes.
 private func pnm(_ header: String, _ raster: [UInt8]) -> Data {

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-import Reference
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
+import ReferenceGolden
+import ReferenceTestSupport
 
 /// Files written by real NumPy (Fixtures/numpy/make_fixtures.py, run by hand)
 /// read back with the shapes and values NumPy itself recorded in expected.json.

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-@testable import Reference
+@testable import ReferenceCore
+@testable import ReferenceIO
+@testable import ReferenceVis
+@testable import ReferenceGolden
+@testable import ReferenceTestSupport
 
 /// The PNG writer: checksums against published check values, DEFLATE against
 /// an independent inflater written here from RFC 1951, and whole files whose

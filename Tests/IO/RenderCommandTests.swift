@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-import Reference
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
+import ReferenceGolden
+import ReferenceTestSupport
 
 /// `refvis render` on the bundled model: determinism, replay, outputs, and bad
 /// input refused before any long computation.

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-import Reference
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
+import ReferenceGolden
+import ReferenceTestSupport
 
 // MARK: - Building safetensors bytes from the format's definition
 

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-import Reference
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
+import ReferenceGolden
+import ReferenceTestSupport
 
 /// `refvis verify`: the golden folder passes against itself; a nudged value,
 /// float32 results judged as float64, and missing, truncated, mis-shaped or

@@ -1,3 +1,6 @@
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
 /// How one computed array compares with its golden counterpart.
 ///
 /// - `maxAbsError`: max |a − e| over the elements;

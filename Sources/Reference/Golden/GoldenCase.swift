@@ -1,4 +1,7 @@
 import Foundation
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
 
 /// The contents of one golden case's `case.json` (format `refvis-golden/1`).
 ///

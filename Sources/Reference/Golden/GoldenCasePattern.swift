@@ -1,3 +1,6 @@
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
 /// The `--only PATTERN` of `refvis golden check|update`.
 ///
 /// A pattern without `*` or `?` selects every case whose name contains it

@@ -1,4 +1,7 @@
 import Foundation
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
 
 /// What `GoldenCaseWriter.write` did to one file of a case.
 public struct GoldenFileChange: Sendable {

@@ -1,4 +1,7 @@
 import Foundation
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
 
 /// Reads a golden folder laid out as `ops/<case>/case.json` and
 /// `pipelines/<case>/case.json`, each case with its `.npy` arrays beside it.

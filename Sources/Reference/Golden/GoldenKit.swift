@@ -1,4 +1,7 @@
 import Foundation
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
 
 /// `refvis golden check` and `refvis golden update` as a library.
 ///

@@ -1,4 +1,7 @@
 import Foundation
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
 
 /// A golden case made from scratch: its description, every array named in
 /// it, and any extra files (a model description, a transform trace).

@@ -1,4 +1,7 @@
 import Foundation
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
 
 /// How the tolerances of an op golden case are chosen. Let `scale` be the
 /// largest |value| among the case's outputs and gradients.

@@ -1,4 +1,7 @@
 import Foundation
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
 
 /// Makes the op golden cases (`Fixtures/golden/ops/<case>/`) from the registry.
 ///

@@ -1,3 +1,6 @@
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
 /// Golden-only configurations: attribute values that change an op's meaning
 /// but that its own `samples` (which the gradient checker runs too) do not
 /// cover. They are appended after the op's samples, drawn from the same

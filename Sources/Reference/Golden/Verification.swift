@@ -1,4 +1,7 @@
 import Foundation
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
 
 /// `refvis verify` as a library: judges another backend's results against a
 /// golden folder.

@@ -1,4 +1,5 @@
 import Foundation
+import ReferenceCore
 
 /// Reading a whole file with a one-line error that says why it failed.
 enum FileBytes {

@@ -1,4 +1,5 @@
 import Foundation
+import ReferenceCore
 
 /// Reading and writing binary Netpbm images: PPM (`P6`, RGB) and PGM (`P5`, gray).
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import ReferenceCore
 
 /// Reading and writing NumPy `.npy` files.
 ///

@@ -1,3 +1,4 @@
+import ReferenceCore
 /// The element types refvis can read from `.npy` files, parsed from the
 /// header's `descr` string (e.g. `'<f8'`), and their conversion to Double.
 ///

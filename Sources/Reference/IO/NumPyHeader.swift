@@ -1,3 +1,4 @@
+import ReferenceCore
 /// The header dict of a `.npy` file: what the data is and how it is laid out.
 ///
 /// The header is a Python dict literal with exactly the keys `'descr'` (the

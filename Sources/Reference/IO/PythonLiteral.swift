@@ -1,3 +1,4 @@
+import ReferenceCore
 /// A parser for the small subset of Python literal syntax that appears in
 /// `.npy` headers: dicts, tuples, lists, strings, integers, True/False/None.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import ReferenceCore
 
 /// Reading and writing safetensors files (huggingface `safetensors`), the
 /// format PyTorch, JAX and MLX models are commonly shared in.

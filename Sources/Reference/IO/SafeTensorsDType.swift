@@ -1,3 +1,4 @@
+import ReferenceCore
 /// The element types of the safetensors format, named as in the file
 /// (`"F32"`, `"BF16"`, ...), with their sizes and their conversion to Double.
 ///

@@ -1,3 +1,4 @@
+import ReferenceCore
 /// One tensor as the safetensors header describes it, before any conversion.
 public struct SafeTensorsEntry: Sendable, Equatable, CustomStringConvertible {
     public var name: String

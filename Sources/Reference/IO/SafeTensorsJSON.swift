@@ -1,3 +1,4 @@
+import ReferenceCore
 /// A strict JSON (RFC 8259) parser and string writer for safetensors headers.
 ///
 /// Foundation's `JSONSerialization` silently keeps one of two duplicate keys,

@@ -1,5 +1,9 @@
 import Foundation
-import Reference
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
+import ReferenceGolden
+import ReferenceLab
 
 /// `refvis bench`: speed of the main kernels, median of several runs after warm-up.
 enum BenchCommand: Command {

@@ -1,5 +1,9 @@
 import Foundation
-import Reference
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
+import ReferenceGolden
+import ReferenceLab
 
 /// `refvis evidence`: the experiments that show the render loop works, at
 /// documentation scale, printed as Markdown tables (the numbers in

@@ -1,4 +1,8 @@
-import Reference
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
+import ReferenceGolden
+import ReferenceLab
 
 /// `refvis forward MODEL`: the activations of named layers for an image.
 enum ForwardCommand: Command {

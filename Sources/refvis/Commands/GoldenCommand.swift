@@ -1,5 +1,9 @@
 import Foundation
-import Reference
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
+import ReferenceGolden
+import ReferenceLab
 
 /// `refvis golden check|update`: recompute the golden conformance cases and
 /// compare them with the committed files, or regenerate them.

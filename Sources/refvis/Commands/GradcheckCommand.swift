@@ -1,4 +1,8 @@
-import Reference
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
+import ReferenceGolden
+import ReferenceLab
 
 /// `refvis gradcheck [OP …]`: proves every registered op's VJPs and prints a table.
 enum GradcheckCommand: Command {

@@ -1,4 +1,8 @@
-import Reference
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
+import ReferenceGolden
+import ReferenceLab
 
 /// `refvis layers MODEL`: every node with its op, output shape and channels.
 enum LayersCommand: Command {

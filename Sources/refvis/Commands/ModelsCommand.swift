@@ -1,4 +1,8 @@
-import Reference
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
+import ReferenceGolden
+import ReferenceLab
 
 /// `refvis models`: the built-in models with one line each.
 enum ModelsCommand: Command {

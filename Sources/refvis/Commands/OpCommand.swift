@@ -1,4 +1,8 @@
-import Reference
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
+import ReferenceGolden
+import ReferenceLab
 
 /// `refvis op NAME`: runs one registered op on arrays from .npy files, and its
 /// VJP when cotangents are given, so anyone can get the reference answer for

@@ -1,4 +1,8 @@
-import Reference
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
+import ReferenceGolden
+import ReferenceLab
 
 /// `refvis ops`: every registered op with its inputs, attributes and defaults.
 enum OpsCommand: Command {

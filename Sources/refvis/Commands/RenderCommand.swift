@@ -1,5 +1,9 @@
 import Foundation
-import Reference
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
+import ReferenceGolden
+import ReferenceLab
 
 /// `refvis render`: the main job — the image that excites a unit of a network.
 enum RenderCommand: Command {

@@ -1,5 +1,9 @@
 import Foundation
-import Reference
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
+import ReferenceGolden
+import ReferenceLab
 
 /// Turns `refvis render`'s options into `RenderSettings`, checking everything
 /// that can be checked before the long computation starts: the model and its

@@ -1,5 +1,9 @@
 import Foundation
-import Reference
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
+import ReferenceGolden
+import ReferenceLab
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)

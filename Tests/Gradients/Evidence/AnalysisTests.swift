@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-import Reference
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
+import ReferenceLab
+import ReferenceTestSupport
 
 /// The image measures of the evidence tests, checked on images whose answers
 /// are known by hand: pure sinusoids put all their power in one pair of

@@ -1,5 +1,9 @@
 import Testing
-import Reference
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
+import ReferenceLab
+import ReferenceTestSupport
 
 /// Evidence on the bundled model: rendering a class's logit makes an image
 /// the model reads as that class, and the stripe classes' renders have the

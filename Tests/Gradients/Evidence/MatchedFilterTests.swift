@@ -1,5 +1,9 @@
 import Testing
-import Reference
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
+import ReferenceLab
+import ReferenceTestSupport
 
 /// Evidence that the render loop finds what it should: for a single linear
 /// convolution unit the maximizer of its centre neuron under a squared L2

@@ -1,5 +1,9 @@
 import Testing
-import Reference
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
+import ReferenceLab
+import ReferenceTestSupport
 
 /// Distill's observation, measured: optimizing pixels directly with no
 /// transforms fills the image with high-frequency patterns; the Fourier

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-import Reference
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
+import ReferenceLab
+import ReferenceTestSupport
 
 /// `spectralOrientation` on images whose spectra are known: a sinusoid's
 /// power sits at ±f only, so its mean orientation is exactly its own; two

@@ -1,4 +1,7 @@
 import Foundation
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
 
 /// The pipeline case `fourier-to-objective`: one forward and backward pass of
 /// feature visualization, every stage recorded.

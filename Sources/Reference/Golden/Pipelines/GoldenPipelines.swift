@@ -1,3 +1,6 @@
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
 /// The pipeline golden cases, each in `Fixtures/golden/pipelines/<name>/`:
 ///
 /// - `fourier-to-objective`: one forward and backward pass, Fourier image →

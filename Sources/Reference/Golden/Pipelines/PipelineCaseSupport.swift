@@ -1,4 +1,7 @@
 import Foundation
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
 
 /// Pieces shared by the pipeline golden cases: the tiny model they run, how
 /// a case's committed inputs, settings and files are read back, and the

@@ -1,4 +1,7 @@
 import Foundation
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
 
 /// How the tolerances of the pipeline cases are chosen: measured, array by
 /// array, by rerunning the pipeline in Float64 under a model of the other

@@ -1,4 +1,7 @@
 import Foundation
+import ReferenceCore
+import ReferenceIO
+import ReferenceVis
 
 /// The pipeline cases `render-8-adam` (the tiny model of `PipelineCases`,
 /// weights committed) and `render-8-adam-bundled` (the bundled model, weights

@@ -1,3 +1,4 @@
+import ReferenceCore
 /// CRC-32 as PNG and zlib's gzip use it (ISO 3309 / ITU-T V.42): polynomial
 /// 0xEDB88320 (reflected), initial value 0xFFFFFFFF, final complement.
 struct CRC32 {

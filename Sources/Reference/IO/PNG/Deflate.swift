@@ -1,3 +1,4 @@
+import ReferenceCore
 /// A small DEFLATE compressor (RFC 1951) using fixed-Huffman blocks.
 ///
 /// Repeated strings are found with a hash of the next three bytes and the most

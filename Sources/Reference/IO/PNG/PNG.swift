@@ -1,4 +1,5 @@
 import Foundation
+import ReferenceCore
 
 /// A PNG writer in pure Swift (ISO/IEC 15948): 8-bit greyscale, RGB or RGBA,
 /// non-interlaced, compressed with refvis's own DEFLATE (`Deflate`).
