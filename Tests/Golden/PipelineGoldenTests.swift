@@ -36,9 +36,9 @@ struct PipelineGoldenTests {
         #expect(Set(Self.repository.caseNames(.pipeline)) == Set(GoldenPipelines.all.map(\.name)))
     }
 
-    /// The stages kept one by one are exactly what TransformPipeline.replay
-    /// gives in one go, and the objective is what the render loop's
-    /// `toValidRGB` path feeds the model.
+    /// The stages the engine's evaluation shows one by one are exactly what
+    /// building the same path by hand gives: toValidRGB, TransformPipeline.replay
+    /// in one go, the model and the objective.
     @Test func fourierStagesAreTheReplayedPipeline() throws {
         let name = "fourier-to-objective"
         let folder = Self.repository.folder(of: .pipeline, name)
@@ -52,7 +52,7 @@ struct PipelineGoldenTests {
         let tape = Tape()
         let raw = try FourierImage(shape: [1, 3, 24, 24]).image(on: tape, parameters: [tape.variable(spectrum)])
         let rgb = try toValidRGB(on: tape, raw, decorrelation: matrix)
-        let transformed = try transformPipeline(FourierToObjectivePipeline.transforms).replay(rgb, on: tape, step: 1, from: trace)
+        let transformed = try TransformSpec.pipeline(TransformSpec.parseList(FourierToObjectivePipeline.transforms, option: "transforms")).replay(rgb, on: tape, step: 1, from: trace)
         #expect(tape.value(rgb).scalars == staged.arrays["step_03_image"]?.scalars)
         #expect(tape.value(transformed).scalars == staged.arrays["step_08_transform_5_lucent_jitter"]?.scalars)
         let conv2 = try #require(model.run(transformed, on: tape, layers: ["conv2"])["conv2"])
@@ -74,7 +74,8 @@ struct PipelineGoldenTests {
         let folder = Self.repository.folder(of: .pipeline, pipeline.name)
         let golden = try Self.repository.readCase(.pipeline, pipeline.name)
         let model = try PipelineCases.committedModel(golden, in: folder)
-        let drawn = try render(try pipeline.recipe().settings(model: model))
+        let engine = try RenderEngine(recipe: pipeline.recipe(), model: model)
+        let drawn = try engine.run(from: engine.initialState())
         let committedTrace = try PipelineCases.trace(of: golden, in: folder)
         #expect(drawn.trace.records == committedTrace.records)
         #expect(Set(committedTrace.records.map(\.step)) == Set(1...8))

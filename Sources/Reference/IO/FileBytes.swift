@@ -2,10 +2,10 @@ import Foundation
 import ReferenceCore
 
 /// Reading a whole file with a one-line error that says why it failed.
-enum FileBytes {
+package enum FileBytes {
     /// The contents of `path`, or a `RefvisError` such as
     /// "x.npy: cannot read: no such file".
-    static func read(_ path: String) throws -> Data {
+    package static func read(_ path: String) throws -> Data {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw RefvisError("\(path): cannot read: no such file")

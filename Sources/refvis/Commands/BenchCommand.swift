@@ -40,16 +40,17 @@ enum BenchCommand: Command {
 
     /// `refvis bench --render`: the default render's wall time and stage shares.
     static func renderBenchmark(steps: Int?) throws -> Int32 {
-        var recipe = try RenderRecipe.standard()
+        var recipe = RenderRecipe()
         if let steps { recipe.thresholds = [steps] }
         let result = try Benchmarks.render(recipe)
         let total = result.timings.total
         print("refvis render (defaults\(steps.map { ", --steps \($0)" } ?? "")): \(result.size) px, \(result.steps) steps, threads \(Parallel.maxThreads)")
         print(String(format: "wall time %.1f s (%.1f ms per step; the loop's stages account for %.1f s)",
                      result.wallSeconds, 1000 * result.wallSeconds / Double(result.steps), total))
-        let rows = result.stages.map { stage in
-            [stage.name, String(format: "%.2f", stage.seconds), String(format: "%.1f", 1000 * stage.seconds / Double(result.steps)),
-             String(format: "%.1f%%", total > 0 ? 100 * stage.seconds / total : 0)]
+        let rows = result.stages.map { stage -> [String] in
+            let perStep = 1000 * stage.seconds / Double(result.steps)
+            let share = total > 0 ? 100 * stage.seconds / total : 0
+            return [stage.name, String(format: "%.2f", stage.seconds), String(format: "%.1f", perStep), String(format: "%.1f%%", share)]
         }
         print(formatTable(["stage", "seconds", "ms/step", "share"], rows))
         return 0

@@ -71,8 +71,7 @@ enum EvidenceCommand: Command {
             }
             labels = parsed.map { $0! }
         }
-        let classTransforms = arguments.value("class-transforms") ?? "standard"
-        _ = try transformPipeline(classTransforms)
+        let classTransforms = try TransformSpec.parseList(arguments.value("class-transforms") ?? "standard", option: "--class-transforms")
         _ = try matched.model()
         let images = arguments.value("images")
         if let images {
@@ -94,8 +93,8 @@ enum EvidenceCommand: Command {
             try classes(classExperiment, labels: labels, model: model, images: images)
         }
         if only.contains("spectra") {
-            var recipe = try RenderRecipe.standard()
-            recipe.size = size
+            var recipe = RenderRecipe()
+            (recipe.height, recipe.width) = (size, size)
             // Snapshots at 1/16 and 1/4 of the run as well: the regularizers matter most early.
             recipe.thresholds = Array(Set([max(1, steps / 16), max(1, steps / 4), steps])).sorted()
             recipe.seed = seed
@@ -135,13 +134,13 @@ enum EvidenceCommand: Command {
                          format(1 / outcome.spectrum.frequency, 2)])
         }
         print("## Class logits of the bundled model\n")
-        print("`refvis render --objective \"class_logit(C)\" --size \(recipe.size) --steps \(recipe.thresholds.max()!) --seed \(recipe.seed)` for each class C;")
+        print("`refvis render --objective \"class_logit(C)\" --size \(recipe.height) --steps \(recipe.thresholds.max()!) --seed \(recipe.seed)` for each class C;")
         print("probabilities are softmax(logits) of the rendered image without transforms; orientation is the power-weighted mean orientation of its spectrum at periods ≤ 16 px (coherence 1: one orientation only), the period is the spectrum's peak (\(format(Date().timeIntervalSince(start), 0)) s).\n")
         print(markdownTable(["class", "P(class)", "model's pick", "orientation", "coherence", "class orientation", "difference", "period (px)"], rows))
         print()
         if let images {
             let batch = Tensor(shape: [renders.count] + Array(renders[0].shape.dropFirst()), scalars: renders.flatMap(\.scalars))
-            try PNG.write(contactSheet([batch]), to: (images as NSString).appendingPathComponent("classes.png"))
+            try PNG.write(ContactSheet.make([batch]), to: (images as NSString).appendingPathComponent("classes.png"))
         }
     }
 
@@ -164,7 +163,7 @@ enum EvidenceCommand: Command {
             }
         }
         print("## High-frequency energy\n")
-        print("`refvis render --objective \(RenderRecipe.defaultObjective) --size \(recipe.size) --thresholds \(steps.map(String.init).joined(separator: ",")) --seed \(recipe.seed)` with each stage's options;")
+        print("`refvis render --objective \(RenderRecipe.defaultObjective) --size \(recipe.height) --thresholds \(steps.map(String.init).joined(separator: ",")) --seed \(recipe.seed)` with each stage's options;")
         print("HF = share of the mean-free power spectrum above \(formatDouble(defaultHighFrequencyCutoff)) cycle per pixel after each threshold step; ÷ pixel compares the final images; objective = −loss of the last step.\n")
         print(markdownTable(["stage", "options"] + steps.map { "HF, step \($0)" } + ["÷ pixel", "final objective", "seconds"], rows))
         print()

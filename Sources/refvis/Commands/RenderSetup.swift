@@ -2,112 +2,87 @@ import Foundation
 import ReferenceCore
 import ReferenceIO
 import ReferenceVis
-import ReferenceGolden
-import ReferenceLab
 
-/// Turns `refvis render`'s options into `RenderSettings`, checking everything
-/// that can be checked before the long computation starts: the model and its
-/// weights, the objective's layers and channels, the size, the optimizer.
+/// Turns `refvis render`'s options into a `RenderRecipe` — the one place
+/// the command line meets the recipe — and the recipe into a checked engine.
 enum RenderSetup {
-    static func settings(from arguments: ParsedArguments) throws -> RenderSettings {
-        let defaults = RenderRecipe(objective: .constant(0))
-        let modelName = arguments.value("model") ?? "bundled"
-        let model = try ModelLoader.load(modelName, weightsPath: arguments.value("weights"))
-        let size = try arguments.int("size", default: defaults.size, in: 1...4096)
-        let batch = try arguments.int("batch", default: 1, in: 1...64)
-        // One 4096×4096 image is the most refvis renders at once: activations,
-        // tape and optimizer state grow with batch·size², and beyond this
-        // budget they exceed the memory of an ordinary machine.
-        let pixelBudget = 4096 * 4096
-        guard batch * size * size <= pixelBudget else {
-            throw RefvisError.usage("--batch \(batch) × --size \(size)²: \(batch * size * size) pixels, more than the \(pixelBudget) (one 4096×4096 image) refvis renders at once")
+    /// The recipe the options describe: `--recipe FILE`'s (or the defaults),
+    /// with every option given on top.
+    static func recipe(from arguments: ParsedArguments) throws -> RenderRecipe {
+        var recipe = RenderRecipe()
+        if let path = arguments.value("recipe") {
+            recipe = try RenderRecipe.decode(try FileBytes.read(path), name: path)
         }
-        guard size >= model.description.input.minimumSize else {
-            throw RefvisError.usage("--size: \(size) is smaller than model '\(model.description.name)' accepts (at least \(model.description.input.minimumSize))")
+        if let model = arguments.value("model") { recipe.model = model }
+        if let weights = arguments.value("weights") { recipe.weights = weights }
+        if let objective = arguments.value("objective") { recipe.objective = objective }
+        recipe.objectiveBorder = try arguments.int("objective-border", default: recipe.objectiveBorder, in: 0...1024)
+        if let size = arguments.value("size") { (recipe.height, recipe.width) = try imageSize(size) }
+        recipe.batch = try arguments.int("batch", default: recipe.batch, in: 1...64)
+        recipe.thresholds = try thresholds(arguments, current: recipe.thresholds)
+        if let text = arguments.value("start") { recipe.start = try StartSpec(parsing: text, option: "--start") }
+        if let text = arguments.value("param") { recipe.parameterization = try ParameterizationSpec(parsing: text, option: "--param") }
+        if arguments.flag("decorrelate") && arguments.flag("no-decorrelate") {
+            throw RefvisError.usage("--decorrelate and --no-decorrelate contradict each other")
         }
-        let thresholds: [Int]
+        if arguments.flag("decorrelate") { recipe.decorrelate = true }
+        if arguments.flag("no-decorrelate") { recipe.decorrelate = false }
+        if let text = arguments.value("squash") { recipe.squash = try SquashSpec(parsing: text, option: "--squash") }
+        if let text = arguments.value("transforms") {
+            recipe.transforms = text == "none" ? [] : try TransformSpec.parseList(text, option: "--transforms")
+        }
+        if let text = arguments.value("redirected-relu") {
+            guard let kind = RedirectedReluKind(rawValue: text) else { throw RefvisError.usage("--redirected-relu: expected lucid or lucent, got '\(text)'") }
+            recipe.redirectedRelu = kind
+        }
+        if arguments.value("tile") != nil { recipe.tile = try arguments.int("tile", default: 0, in: 1...4096) }
+        if let text = arguments.value("gradient") {
+            recipe.gradient = text == "none" ? [] : try GradientProcessing.parseList(text, option: "--gradient")
+        }
+        recipe.optimizer = try OptimizerOptions.settings(arguments, current: recipe.optimizer)
+        if let text = arguments.value("after-step") {
+            recipe.afterStep = text == "none" ? [] : try AfterStepOperation.parseList(text, option: "--after-step")
+        }
+        if let text = arguments.value("octaves") { recipe.octaves = try OctaveSchedule(parsing: "octaves:" + text, option: "--octaves") }
+        if let text = arguments.value("seed") {
+            guard let seed = UInt64(text) else { throw RefvisError.usage("--seed: expected a non-negative integer, got '\(text)'") }
+            recipe.seed = seed
+        }
+        return recipe
+    }
+
+    /// `N` or `H,W`.
+    static func imageSize(_ text: String) throws -> (Int, Int) {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard (1...2).contains(parts.count), parts.allSatisfy({ $0 != nil && (1...4096).contains($0!) }) else {
+            throw RefvisError.usage("--size: expected N or H,W with each in 1…4096, got '\(text)'")
+        }
+        return (parts[0]!, parts.last!!)
+    }
+
+    /// `--steps` and `--thresholds`: the run lasts `--steps` (or the largest
+    /// threshold); the image is kept after each threshold and the last step.
+    /// A threshold beyond `--steps` is an error, never a silently shorter run.
+    static func thresholds(_ arguments: ParsedArguments, current: [Int]) throws -> [Int] {
+        var list: [Int]?
         if let text = arguments.value("thresholds") {
             let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
             guard !parts.isEmpty, parts.allSatisfy({ $0 != nil && $0! >= 1 && $0! <= 100_000 }) else {
                 throw RefvisError.usage("--thresholds: expected step numbers like 16,64,256, got '\(text)'")
             }
-            thresholds = parts.map { $0! }.sorted()
-        } else {
-            thresholds = [try arguments.int("steps", default: defaults.thresholds.max()!, in: 1...100_000)]
+            list = parts.map { $0! }
         }
-
-        let objective = try ObjectiveParser.parse(arguments.value("objective") ?? RenderRecipe.defaultObjective)
-        try validate(objective, model: model, size: size, batch: batch)
-
-        var recipe = RenderRecipe(objective: objective)
-        recipe.size = size
-        recipe.batch = batch
-        recipe.thresholds = thresholds
-        let param = arguments.value("param") ?? defaults.parameterization.rawValue
-        guard let kind = ParameterizationKind(rawValue: param) else {
-            throw RefvisError.usage("--param: unknown parameterization '\(param)' (pixel, fft, lowres, laplacian)")
+        guard arguments.value("steps") != nil else { return (list ?? current).sorted() }
+        let steps = try arguments.int("steps", default: 1, in: 1...100_000)
+        if let beyond = list?.first(where: { $0 > steps }) {
+            throw RefvisError.usage("--thresholds: step \(beyond) is beyond --steps \(steps)")
         }
-        recipe.parameterization = kind
-        if arguments.flag("decorrelate") && arguments.flag("no-decorrelate") {
-            throw RefvisError.usage("--decorrelate and --no-decorrelate contradict each other")
-        }
-        recipe.decorrelate = !arguments.flag("no-decorrelate")
-
-        if let text = arguments.value("lr") {
-            guard let value = Double(text), value.isFinite, value > 0 else { throw RefvisError.usage("--lr: expected a positive number, got '\(text)'") }
-            recipe.learningRate = value
-        }
-        recipe.optimizer = arguments.value("optimizer") ?? recipe.optimizer
-        _ = try makeOptimizer(name: recipe.optimizer, learningRate: recipe.learningRate)
-
-        if let text = arguments.value("redirected-relu") {
-            guard let kind = RedirectedReluKind(rawValue: text) else { throw RefvisError.usage("--redirected-relu: expected lucid or lucent, got '\(text)'") }
-            recipe.redirectedRelu = kind
-        }
-        guard let seed = UInt64(arguments.value("seed") ?? "0") else {
-            throw RefvisError.usage("--seed: expected a non-negative integer, got '\(arguments.value("seed")!)'")
-        }
-        recipe.seed = seed
-        recipe.transforms = arguments.value("transforms") ?? recipe.transforms
-        let replay = try arguments.value("replay").map { try TransformTrace.read(path: $0) }
-        return try recipe.settings(model: model, replay: replay)
+        return Array(Set((list ?? []) + [steps])).sorted()
     }
 
-    /// Checks the objective's layers exist and its channels are in range, by
-    /// running the model once on a grey image of the render size.
-    static func validate(_ objective: Objective, model: Model, size: Int, batch: Int) throws {
-        let logits = model.description.logits
-        let layers = try objective.requiredLayers(logitsLayer: logits)
-        for layer in layers { _ = try model.resolveLayer(layer) }
-        let activations = try model.activations(Tensor(repeating: 0.5, shape: [1, 3, size, size]), layers: layers)
-        try objective.validate(batchSize: batch, logitsLayer: logits) { layer in
-            activations[layer].map { $0.rank >= 2 ? $0.shape[1] : 1 }
-        }
-    }
-}
-
-/// A progress line on stderr, rewritten in place, only when stderr is a terminal.
-final class ProgressMeter {
-    private let total: Int
-    private let start = Date()
-    private let enabled = isatty(2) != 0
-    private var lastDraw = Date.distantPast
-
-    init(total: Int) { self.total = total }
-
-    func update(step: Int, loss: Double) {
-        guard enabled else { return }
-        let now = Date()
-        guard step == total || now.timeIntervalSince(lastDraw) > 0.1 else { return }
-        lastDraw = now
-        let elapsed = now.timeIntervalSince(start)
-        let rate = Double(step) / max(elapsed, 1e-9)
-        let left = Double(total - step) / max(rate, 1e-9)
-        let line = String(format: "\rstep %d/%d  loss %.5g  %.1f steps/s  %.0f s left ", step, total, loss, rate, left)
-        FileHandle.standardError.write(Data(line.utf8))
-    }
-
-    func finish() {
-        if enabled { FileHandle.standardError.write(Data("\n".utf8)) }
+    /// The model the recipe names, and the engine for it.
+    static func engine(_ recipe: RenderRecipe) throws -> RenderEngine {
+        let model = try ModelLoader.load(recipe.model, weightsPath: recipe.weights)
+        return try RenderEngine(recipe: recipe, model: model)
     }
 }

@@ -13,8 +13,8 @@ import ReferenceTestSupport
 @Suite("Evidence: high-frequency energy", .serialized)
 struct SpectralEvidenceTests {
     static func recipe() throws -> RenderRecipe {
-        var recipe = try RenderRecipe.standard()
-        recipe.size = 32
+        var recipe = RenderRecipe()
+        (recipe.height, recipe.width) = (32, 32)
         recipe.thresholds = [24]
         return recipe
     }

@@ -34,6 +34,18 @@ public struct RandomGenerator: Sendable, Equatable {
         _ = nextUInt32()
     }
 
+    /// The generator's whole state, (state, increment): what a checkpoint
+    /// stores so that a resumed run draws exactly what the uninterrupted one would.
+    public var savedState: (state: UInt64, increment: UInt64) { (state, increment) }
+
+    /// The generator with a saved state. The increment of every PCG stream is
+    /// odd; an even one cannot come from `savedState` and is refused.
+    public init(savedState state: UInt64, increment: UInt64) throws {
+        guard increment & 1 == 1 else { throw RefvisError("random generator: saved increment \(increment) is even; no generator has it") }
+        self.state = state
+        self.increment = increment
+    }
+
     public mutating func nextUInt32() -> UInt32 {
         let old = state
         state = old &* RandomGenerator.multiplier &+ increment

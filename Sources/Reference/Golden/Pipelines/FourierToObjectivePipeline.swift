@@ -50,7 +50,7 @@ public struct FourierToObjectivePipeline: GoldenPipeline {
         var rng = RandomGenerator(seed: Self.spectrumSeed)
         let spectrum = rng.normalTensor(image.parameterShapes[0], std: Self.spectrumSD)
         let colorMatrix = ColorCorrelation.lucidNormalized
-        let pipeline = try transformPipeline(Self.transforms)
+        let pipeline = try TransformSpec.pipeline(try TransformSpec.parseList(Self.transforms, option: "transforms"))
         let trace = TransformTrace(seed: nil, records: zip(pipeline.kinds, Self.choices).enumerated().map { index, item in
             TransformRecord(step: Self.traceStep, transform: index, kind: item.0, choices: item.1)
         }, name: "trace.json")
@@ -104,50 +104,39 @@ public struct FourierToObjectivePipeline: GoldenPipeline {
         }
     }
 
-    /// Runs the pipeline once, keeping every stage.
+    /// Runs the pipeline once, keeping every stage: the render loop's own
+    /// evaluation (`RenderEngine.evaluate`), observed stage by stage.
     static func run(spectrum: Tensor, colorMatrix: Tensor, model: Model, trace: TransformTrace,
                     size: Int = size, transforms: String = transforms, objective: String = objective,
                     step: Int = traceStep) throws -> Run {
-        let tape = Tape()
+        var recipe = RenderRecipe()
+        recipe.objective = objective
+        (recipe.height, recipe.width) = (size, size)
+        recipe.thresholds = [step]
+        recipe.transforms = try TransformSpec.parseList(transforms, option: "transforms")
+        let engine = try RenderEngine(recipe: recipe, model: model, colorMatrix: colorMatrix, start: [spectrum])
         var run = Run()
-        let parameterization = try FourierImage(shape: [1, 3, size, size])
-        let spectrumVariable = tape.variable(spectrum)
-        let raw = try parameterization.image(on: tape, parameters: [spectrumVariable])
-        run.step("fourier_image", tape.value(raw))
-        let decorrelated = try tape.apply1("color_decorrelate", [raw, tape.variable(colorMatrix)])
-        run.step("decorrelated", tape.value(decorrelated))
-        let image = try tape.apply1("sigmoid", [decorrelated])
-        run.step("image", tape.value(image))
-
-        // The transforms one by one, as TransformPipeline.replay applies them,
-        // to keep the image after each.
-        let pipeline = try transformPipeline(transforms)
-        let records = try trace.replayRecords(forStep: step, kinds: pipeline.kinds)
-        var x = image
-        for (index, (transform, record)) in zip(pipeline.transforms, records).enumerated() {
-            var choices = TransformChoices(replaying: record, traceName: trace.name, kind: transform.kind, step: step, index: index)
-            x = try transform.apply(x, on: tape, choices: &choices)
-            run.step("transform_\(index + 1)_\(transform.kind)", tape.value(x))
-        }
-
-        let parsed = try ObjectiveParser.parse(objective)
-        let needed = try parsed.requiredLayers(logitsLayer: model.description.logits)
-        let activations = try model.run(x, on: tape, layers: Array(Set(layers + needed)).sorted())
-        for layer in layers {
-            guard let activation = activations[layer] else { throw RefvisError("fourier-to-objective: layer '\(layer)' was not computed") }
-            run.step(layer == "input" ? "model_input" : layer, tape.value(activation))
-        }
-        let context = ObjectiveContext(tape: tape, layer: { name in
-            guard let variable = activations[name] else { throw RefvisError("objective: layer '\(name)' was not computed") }
-            return variable
-        }, image: image, batchSize: 1, logitsLayer: model.description.logits)
-        let value = try parsed.evaluate(context)
-        let gradients = try tape.gradients(of: value, withRespectTo: [spectrumVariable, image])
-        run.arrays["output_objective"] = tape.value(value)
-        run.arrays["gradient_spectrum"] = gradients[0]
-        run.arrays["gradient_image"] = gradients[1]
+        var rng = RandomGenerator(seed: 0)
+        var unused = TransformTrace(seed: nil)
+        var timings = RenderTimings()
+        var imageGradient: Tensor?
+        let evaluation = try engine.evaluate([spectrum], step: step, choices: .replay(trace), rng: &rng, trace: &unused,
+                                             timings: &timings, observeLayers: layers, observe: { name, value in
+            switch name {
+            case "parameterization": run.step("fourier_image", value)
+            case "objective": run.arrays["output_objective"] = value
+            case "input": run.step("model_input", value)
+            default: run.step(name, value)
+            }
+        }, imageGradient: { imageGradient = $0 })
+        // The engine differentiates the loss −objective; the case records
+        // d objective, which is the exact negation (IEEE negation is exact).
+        run.arrays["gradient_spectrum"] = negated(evaluation.gradients[0])
+        run.arrays["gradient_image"] = negated(imageGradient!)
         return run
     }
+
+    static func negated(_ t: Tensor) -> Tensor { Tensor(shape: t.shape, scalars: t.scalars.map { -$0 }) }
 
     /// The case description for the arrays just computed.
     static func describe(_ run: Run, arrays: [String: Tensor], weights: [GoldenArray],

@@ -147,25 +147,3 @@ enum PipelineCases {
         tensor.scalars.reduce(0) { max($0, abs($1)) }
     }
 }
-
-/// A parameterization whose initial parameters are given (a case's committed
-/// starting point) instead of drawn, so `render` can be rerun from a file.
-struct GivenStartParameterization: ImageParameterization {
-    let base: any ImageParameterization
-    let start: [Tensor]
-
-    init(_ base: any ImageParameterization, start: [Tensor]) throws {
-        guard start.map(\.shape) == base.parameterShapes else {
-            throw RefvisError("initial parameters \(start.map { formatShape($0.shape) }.joined(separator: ", ")) do not match the parameterization's \(base.parameterShapes.map(formatShape).joined(separator: ", "))")
-        }
-        self.base = base
-        self.start = start
-    }
-
-    var imageShape: [Int] { base.imageShape }
-    var parameterShapes: [[Int]] { base.parameterShapes }
-    func initialParameters(_ rng: inout RandomGenerator) -> [Tensor] { start }
-    func image(on tape: Tape, parameters: [Variable]) throws -> Variable {
-        try base.image(on: tape, parameters: parameters)
-    }
-}

@@ -75,9 +75,10 @@ public struct RenderAdamPipeline: GoldenPipeline {
 
         // A render that draws its own choices, as `refvis render --seed` does…
         let recipe = try self.recipe()
-        let drawn = try render(try recipe.settings(model: model))
-        var rng = RandomGenerator(seed: seed)
-        let initial = try recipe.settings(model: model).parameterization.initialParameters(&rng)[0]
+        let engine = try RenderEngine(recipe: recipe, model: model)
+        let start = try engine.initialState()
+        let drawn = try engine.run(from: start)
+        let initial = start.parameters[0]
         var trace = drawn.trace
         trace.name = "trace.json"
 
@@ -98,11 +99,11 @@ public struct RenderAdamPipeline: GoldenPipeline {
             }
             let changedModel = try Model(model.description, parameters: Dictionary(uniqueKeysWithValues:
                 model.parameters.map { ($0.key, change($0.key, $0.value)) }))
-            var settings = try self.settings(model: changedModel, initial: change("input_initial_spectrum", initial),
-                                             colorMatrix: change("input_color_matrix", ColorCorrelation.lucidNormalized),
-                                             trace: trace, recipe: recipe)
-            settings.optimizer = NoisyOptimizer(settings.optimizer, noise: noise, roundToFloat32: float32, seed: seed)
-            return try run(settings)
+            return try run(model: changedModel, initial: change("input_initial_spectrum", initial),
+                           colorMatrix: change("input_color_matrix", ColorCorrelation.lucidNormalized),
+                           trace: trace, recipe: recipe) {
+                NoisyOptimizer($0, noise: noise, roundToFloat32: float32, seed: seed)
+            }
         }
         let tolerances = PipelineTolerances.measured(
             Array(replayed.keys), golden: arrays,
@@ -143,11 +144,13 @@ public struct RenderAdamPipeline: GoldenPipeline {
             }
             model = try BundledModel.load()
         }
-        var recipe = try RenderRecipe(objective: ObjectiveParser.parse(try PipelineCases.setting("objective", of: golden)))
-        recipe.size = try PipelineCases.intSetting("size", of: golden)
-        guard golden.steps.allSatisfy({ $0.shape.last == recipe.size }) else {
-            throw RefvisError("pipeline case \(golden.name): setting 'size' is \(recipe.size), but the step images are not that wide")
+        var recipe = RenderRecipe()
+        recipe.objective = try PipelineCases.setting("objective", of: golden)
+        let size = try PipelineCases.intSetting("size", of: golden)
+        guard golden.steps.allSatisfy({ $0.shape.last == size }) else {
+            throw RefvisError("pipeline case \(golden.name): setting 'size' is \(size), but the step images are not that wide")
         }
+        (recipe.height, recipe.width) = (size, size)
         // One image per step is recorded, so the case's own step list bounds the setting
         // (a hand-edited "steps" must not size the run).
         let steps = try PipelineCases.intSetting("steps", of: golden)
@@ -155,9 +158,12 @@ public struct RenderAdamPipeline: GoldenPipeline {
             throw RefvisError("pipeline case \(golden.name): setting 'steps' is \(steps), but the case records \(golden.steps.count) step images")
         }
         recipe.thresholds = Array(1...steps)
-        recipe.transforms = try PipelineCases.setting("transforms", of: golden)
-        recipe.optimizer = try PipelineCases.setting("optimizer", of: golden)
-        recipe.learningRate = try PipelineCases.doubleSetting("lr", of: golden)
+        recipe.transforms = try TransformSpec.parseList(try PipelineCases.setting("transforms", of: golden), option: "transforms")
+        let optimizer = try PipelineCases.setting("optimizer", of: golden)
+        guard let kind = OptimizerKind(rawValue: optimizer) else {
+            throw RefvisError("pipeline case \(golden.name): setting 'optimizer' names no optimizer: '\(optimizer)'")
+        }
+        recipe.optimizer = OptimizerSettings(kind: kind, lr: try PipelineCases.doubleSetting("lr", of: golden))
         guard let seed = UInt64(try PipelineCases.setting("seed", of: golden)) else {
             throw RefvisError("pipeline case \(golden.name): setting 'seed' is not a non-negative whole number")
         }
@@ -171,35 +177,25 @@ public struct RenderAdamPipeline: GoldenPipeline {
 
     /// `refvis render`'s choices for this case.
     func recipe() throws -> RenderRecipe {
-        var recipe = RenderRecipe(objective: try ObjectiveParser.parse(objective))
-        recipe.size = size
+        var recipe = RenderRecipe()
+        recipe.objective = objective
+        (recipe.height, recipe.width) = (size, size)
         recipe.thresholds = Array(1...steps)
-        recipe.transforms = transforms
-        recipe.optimizer = "adam"
-        recipe.learningRate = learningRate
+        recipe.transforms = try TransformSpec.parseList(transforms, option: "transforms")
+        recipe.optimizer = OptimizerSettings(kind: .adam, lr: learningRate)
         recipe.seed = seed
         return recipe
     }
 
-    /// The render from `initial` with the transform choices of `trace`: the
-    /// image after every step and the losses.
-    func run(model: Model, initial: Tensor, colorMatrix: Tensor, trace: TransformTrace,
-             recipe: RenderRecipe) throws -> [String: Tensor] {
-        try run(settings(model: model, initial: initial, colorMatrix: colorMatrix, trace: trace, recipe: recipe))
-    }
-
-    /// The render settings of the case: the recipe's, replaying `trace`, from `initial`.
-    func settings(model: Model, initial: Tensor, colorMatrix: Tensor, trace: TransformTrace,
-                  recipe: RenderRecipe) throws -> RenderSettings {
-        var settings = try recipe.settings(model: model, replay: trace)
-        settings.parameterization = try GivenStartParameterization(settings.parameterization, start: [initial])
-        settings.decorrelation = colorMatrix
-        return settings
-    }
-
-    /// Renders and names the results as the case does.
-    func run(_ settings: RenderSettings) throws -> [String: Tensor] {
-        let result = try render(settings)
+    /// The render from `initial` with the transform choices of `trace`, named
+    /// as the case names them: the image after every step and the losses.
+    /// `wrap` may replace the optimizer (the tolerance model's noise).
+    func run(model: Model, initial: Tensor, colorMatrix: Tensor, trace: TransformTrace, recipe: RenderRecipe,
+             wrap: ((any Optimizer) -> any Optimizer)? = nil) throws -> [String: Tensor] {
+        let engine = try RenderEngine(recipe: recipe, model: model, colorMatrix: colorMatrix, start: [initial])
+        var state = try engine.initialState(replay: trace)
+        if let wrap { state.optimizer = wrap(state.optimizer) }
+        let result = try engine.run(from: state, replay: trace)
         var arrays = ["output_losses": Tensor(shape: [result.losses.count], scalars: result.losses)]
         for (step, image) in result.snapshots { arrays[Self.stepName(step)] = image }
         return arrays

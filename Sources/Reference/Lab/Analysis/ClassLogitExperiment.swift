@@ -24,8 +24,8 @@ public struct ClassLogitExperiment: Sendable {
 
     /// `refvis render`'s defaults at `size` px and `steps` steps.
     public init(size: Int, steps: Int, seed: UInt64 = 0) {
-        recipe = RenderRecipe(objective: .constant(0))
-        recipe.size = size
+        recipe = RenderRecipe()
+        (recipe.height, recipe.width) = (size, size)
         recipe.thresholds = [steps]
         recipe.seed = seed
     }
@@ -37,8 +37,9 @@ public struct ClassLogitExperiment: Sendable {
             throw RefvisError.usage("class logit experiment: label \(label) is not one of model '\(model.description.name)''s \(classCount) classes")
         }
         var classRecipe = recipe
-        classRecipe.objective = .term(.classLogit(label: label, layer: nil))
-        let result = try render(try classRecipe.settings(model: model), progress: progress)
+        classRecipe.objective = "class_logit(\(label))"
+        let engine = try RenderEngine(recipe: classRecipe, model: model)
+        let result = try engine.run(from: try engine.initialState()) { progress($0.step, $0.losses.last!) }
         let image = result.snapshots.last!.image
         let name = model.description.classes![label]
         return ClassLogitOutcome(label: label, className: name, image: image,

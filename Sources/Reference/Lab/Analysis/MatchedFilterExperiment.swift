@@ -64,24 +64,35 @@ public struct MatchedFilterExperiment: Sendable {
         return Double(3 * imageSize * imageSize) * largest / (2 * amplitude)
     }
 
-    /// neuron(unit, 0) − λ·deepdream(input).
-    public var objective: Objective {
-        .term(.neuron(layer: "unit", channel: 0, x: nil, y: nil)) - penaltyWeight * .term(.deepdream(layer: ModelDescription.inputNodeName))
+    /// neuron(unit, 0) − λ·deepdream(input), in the objective language.
+    public var objective: String {
+        "neuron(unit, 0) - \(formatDouble(penaltyWeight)) * deepdream(\(ModelDescription.inputNodeName))"
     }
 
     /// The first row and column of the centre neuron's receptive field: the
     /// output is (S − k + 1)², its centre (S − k + 1)//2 in each axis.
     public var receptiveFieldOrigin: Int { (imageSize - kernelSize + 1) / 2 }
 
-    public func settings() throws -> RenderSettings {
-        RenderSettings(parameterization: try PixelImage(shape: [1, 3, imageSize, imageSize]), decorrelation: nil,
-                       transforms: TransformPipeline([]), model: try model(), objective: objective,
-                       optimizer: try Adam(lr: learningRate), thresholds: [steps], seed: seed)
+    /// The run: a pixel image with a sigmoid and no decorrelation or
+    /// transforms, Adam at `learningRate`.
+    public var recipe: RenderRecipe {
+        var recipe = RenderRecipe()
+        recipe.model = "matched-filter unit"
+        recipe.objective = objective
+        (recipe.height, recipe.width) = (imageSize, imageSize)
+        recipe.thresholds = [steps]
+        recipe.parameterization = .pixel(sd: 0.01)
+        recipe.decorrelate = false
+        recipe.transforms = []
+        recipe.optimizer = OptimizerSettings(kind: .adam, lr: learningRate)
+        recipe.seed = seed
+        return recipe
     }
 
     /// Renders and measures.
     public func run(progress: (Int, Double) -> Void = { _, _ in }) throws -> MatchedFilterOutcome {
-        let result = try render(try settings(), progress: progress)
+        let engine = try RenderEngine(recipe: recipe, model: try model())
+        let result = try engine.run(from: try engine.initialState()) { progress($0.step, $0.losses.last!) }
         let image = result.snapshots.last!.image
         let (s, k, origin) = (imageSize, kernelSize, receptiveFieldOrigin)
         var patch = [Double](), inside = 0.0, outside = 0.0

@@ -27,22 +27,25 @@ public enum RegularizerStage: String, Sendable, CaseIterable {
     /// `recipe` with this stage's parameterization, decorrelation and transforms.
     public func applied(to recipe: RenderRecipe) -> RenderRecipe {
         var r = recipe
+        let pixel = ParameterizationSpec.pixel(sd: 0.01), fft = ParameterizationSpec.defaultFourier
+        let standard = TransformSpec.standard
         switch self {
-        case .pixel: (r.parameterization, r.decorrelate, r.transforms) = (.pixel, false, "none")
-        case .pixelTransforms: (r.parameterization, r.decorrelate, r.transforms) = (.pixel, false, "standard")
-        case .fourierTransforms: (r.parameterization, r.decorrelate, r.transforms) = (.fft, false, "standard")
-        case .fourierDecorrelatedTransforms: (r.parameterization, r.decorrelate, r.transforms) = (.fft, true, "standard")
-        case .fourierDecorrelated: (r.parameterization, r.decorrelate, r.transforms) = (.fft, true, "none")
-        case .lowresDecorrelatedTransforms: (r.parameterization, r.decorrelate, r.transforms) = (.lowres, true, "standard")
-        case .laplacianDecorrelatedTransforms: (r.parameterization, r.decorrelate, r.transforms) = (.laplacian, true, "standard")
+        case .pixel: (r.parameterization, r.decorrelate, r.transforms) = (pixel, false, [])
+        case .pixelTransforms: (r.parameterization, r.decorrelate, r.transforms) = (pixel, false, standard)
+        case .fourierTransforms: (r.parameterization, r.decorrelate, r.transforms) = (fft, false, standard)
+        case .fourierDecorrelatedTransforms: (r.parameterization, r.decorrelate, r.transforms) = (fft, true, standard)
+        case .fourierDecorrelated: (r.parameterization, r.decorrelate, r.transforms) = (fft, true, [])
+        case .lowresDecorrelatedTransforms: (r.parameterization, r.decorrelate, r.transforms) = (.lowres(factor: 8, sd: 0.01), true, standard)
+        case .laplacianDecorrelatedTransforms: (r.parameterization, r.decorrelate, r.transforms) = (.laplacian(levels: 4, sd: 0.01), true, standard)
         }
         return r
     }
 
     /// The `refvis render` options that make this stage's run.
     public var renderOptions: String {
-        let r = applied(to: RenderRecipe(objective: .constant(0)))
-        return "--param \(r.parameterization.rawValue) \(r.decorrelate ? "--decorrelate" : "--no-decorrelate") --transforms \(r.transforms)"
+        let r = applied(to: RenderRecipe())
+        let transforms = r.transforms.isEmpty ? "none" : r.transforms.map(\.text).joined(separator: ",")
+        return "--param \(r.parameterization.text) \(r.decorrelate == true ? "--decorrelate" : "--no-decorrelate") --transforms \(transforms)"
     }
 }
 
@@ -66,7 +69,8 @@ public struct StageOutcome: Sendable {
 /// image after each of the recipe's thresholds.
 public func renderStage(_ stage: RegularizerStage, recipe: RenderRecipe, model: Model,
                         progress: (Int, Double) -> Void = { _, _ in }) throws -> StageOutcome {
-    let result = try render(try stage.applied(to: recipe).settings(model: model), progress: progress)
+    let engine = try RenderEngine(recipe: stage.applied(to: recipe), model: model)
+    let result = try engine.run(from: try engine.initialState()) { progress($0.step, $0.losses.last!) }
     let fractions = try result.snapshots.map { (step: $0.step, fraction: try highFrequencyFraction($0.image)) }
     return StageOutcome(stage: stage, image: result.snapshots.last!.image, fractions: fractions,
                         finalObjective: -result.losses.last!)

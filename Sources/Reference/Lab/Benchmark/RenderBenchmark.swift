@@ -27,11 +27,11 @@ extension Benchmarks {
     /// Runs `recipe` (by default `refvis render`'s) on the bundled model and times it.
     public static func render(_ recipe: RenderRecipe? = nil) throws -> RenderBenchmarkResult {
         let start = DispatchTime.now().uptimeNanoseconds
-        let recipe = try recipe ?? RenderRecipe.standard()
-        let model = try BundledModel.load()
-        let result = try ReferenceVis.render(try recipe.settings(model: model))
+        let recipe = recipe ?? RenderRecipe()
+        let engine = try RenderEngine(recipe: recipe, model: try BundledModel.load())
+        let result = try engine.run(from: try engine.initialState())
         let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        return RenderBenchmarkResult(size: recipe.size, steps: recipe.thresholds.max() ?? 0, wallSeconds: wall,
+        return RenderBenchmarkResult(size: recipe.height, steps: recipe.thresholds.max() ?? 0, wallSeconds: wall,
                                      timings: result.timings)
     }
 }

@@ -15,13 +15,15 @@ public struct TransformPipeline: Sendable {
     /// Applies the transforms to `image` for optimization step `step`, drawing
     /// every random choice from `rng` (in pipeline order) and appending one record
     /// per transform to `trace`.
+    /// `observe(index, kind, output)` sees each transform's output.
     public func apply(_ image: Variable, on tape: Tape, step: Int, rng: inout RandomGenerator,
-                      trace: inout TransformTrace) throws -> Variable {
+                      trace: inout TransformTrace, observe: ((Int, String, Variable) -> Void)? = nil) throws -> Variable {
         var x = image
         for (index, transform) in transforms.enumerated() {
             var choices = TransformChoices(drawingFrom: rng, kind: transform.kind, step: step, index: index)
             x = try transform.apply(x, on: tape, choices: &choices)
             if let advanced = choices.drawnGenerator { rng = advanced }
+            observe?(index, transform.kind, x)
             trace.append(TransformRecord(step: step, transform: index, kind: transform.kind, choices: choices.values))
         }
         return x
@@ -30,7 +32,8 @@ public struct TransformPipeline: Sendable {
     /// Applies the transforms for step `step` with the choices recorded in
     /// `trace`. Throws if the trace lacks the step, records a different number
     /// or kinds of transforms, or holds values this run could not have chosen.
-    public func replay(_ image: Variable, on tape: Tape, step: Int, from trace: TransformTrace) throws -> Variable {
+    public func replay(_ image: Variable, on tape: Tape, step: Int, from trace: TransformTrace,
+                       observe: ((Int, String, Variable) -> Void)? = nil) throws -> Variable {
         let records = try trace.replayRecords(forStep: step, kinds: kinds)
         var x = image
         for (index, (transform, record)) in zip(transforms, records).enumerated() {
@@ -41,6 +44,7 @@ public struct TransformPipeline: Sendable {
             guard unused.isEmpty else {
                 throw RefvisError("\(trace.name): step \(step), transform \(index) (\(transform.kind)) records choices this run does not make: \(unused.sorted().joined(separator: ", "))")
             }
+            observe?(index, transform.kind, x)
         }
         return x
     }
