@@ -284,22 +284,17 @@ struct OpGoldenTests {
 /// A golden folder in a fresh temporary directory, removed when released;
 /// optionally filled by `GoldenKit.update` with the cases matching `only`.
 final class TemporaryGolden {
-    let root: URL
+    private let directory: TemporaryDirectory
+    var root: URL { directory.url }
     var folder: GoldenFolder { GoldenFolder(root: root) }
 
     init(only: String? = nil) throws {
-        root = FileManager.default.temporaryDirectory
-            .appendingPathComponent("refvis-op-golden-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        directory = try TemporaryDirectory(prefix: "refvis-op-golden")
         if let only {
             let updates = GoldenKit.update(folder: GoldenFolder(root: root), only: only)
             guard !updates.isEmpty, updates.allSatisfy({ $0.problem == nil }) else {
                 throw RefvisError("could not make the temporary cases '\(only)': \(updates.compactMap(\.problem))")
             }
         }
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(at: root)
     }
 }

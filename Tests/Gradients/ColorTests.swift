@@ -6,11 +6,6 @@ import ReferenceVis
 import ReferenceLab
 import ReferenceTestSupport
 
-/// True when every pair agrees to `tolerance` (absolute, relative above 1).
-private func close(_ a: [Double], _ b: [Double], _ tolerance: Double = 1e-12) -> Bool {
-    a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= tolerance * max(1, abs($1)) }
-}
-
 /// The 3×3 product A·B of row-major matrices.
 private func product(_ a: Tensor, _ b: Tensor) -> [Double] {
     var result = [Double](repeating: 0, count: 9)
@@ -21,8 +16,6 @@ private func product(_ a: Tensor, _ b: Tensor) -> [Double] {
     }
     return result
 }
-
-/// Expects `body` to throw a RefvisError whose message contains `fragment`.
 
 @Suite("Color: decorrelation matrices, color_decorrelate, 3x3 eigendecomposition")
 struct ColorTests {

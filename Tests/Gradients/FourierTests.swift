@@ -6,11 +6,6 @@ import ReferenceVis
 import ReferenceLab
 import ReferenceTestSupport
 
-/// True when every pair agrees to `tolerance` (absolute, relative above 1).
-private func close(_ a: [Double], _ b: [Double], _ tolerance: Double = 1e-14) -> Bool {
-    a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= tolerance * max(1, abs($1)) }
-}
-
 /// A complex tensor (…, 2) from (real, imaginary) pairs.
 private func complex(_ shape: [Int], _ pairs: [(Double, Double)]) -> Tensor {
     Tensor(shape: shape + [2], scalars: pairs.flatMap { [$0.0, $0.1] })
@@ -28,7 +23,7 @@ struct FourierTests {
         pairs[1] = (2, 4)
         let x = try irfft2(complex([2, 3], pairs))
         #expect(x.shape == [2, 4])
-        #expect(close(x.scalars, [0.5, -1, -0.5, 1, 0.5, -1, -0.5, 1]))
+        #expect(close(x.scalars, [0.5, -1, -0.5, 1, 0.5, -1, -0.5, 1], 1e-14))
     }
 
     @Test func dcOnlySpectrumGivesAConstantImage() throws {
@@ -37,13 +32,13 @@ struct FourierTests {
         pairs[0] = (30, 0)
         let flat = try irfft2(complex([3, 3], pairs), s: [3, 5])
         #expect(flat.shape == [3, 5])
-        #expect(close(flat.scalars, Array(repeating: 2, count: 15)))
+        #expect(close(flat.scalars, Array(repeating: 2, count: 15), 1e-14))
         pairs[0] = (30, 7)
         #expect(try irfft2(complex([3, 3], pairs), s: [3, 5]) == flat)
         // ortho: 30/√15 everywhere; forward: 30.
         #expect(close(try irfft2(complex([3, 3], pairs), s: [3, 5], norm: .ortho).scalars,
-                      Array(repeating: 30 / 15.0.squareRoot(), count: 15)))
-        #expect(close(try irfft2(complex([3, 3], pairs), s: [3, 5], norm: .forward).scalars, Array(repeating: 30, count: 15)))
+                      Array(repeating: 30 / 15.0.squareRoot(), count: 15), 1e-14))
+        #expect(close(try irfft2(complex([3, 3], pairs), s: [3, 5], norm: .forward).scalars, Array(repeating: 30, count: 15), 1e-14))
     }
 
     @Test func imaginaryPartsOfDCAndNyquistAreIgnored() throws {
@@ -80,7 +75,7 @@ struct FourierTests {
         // s1 = 10 needs 6 columns; the input's 4 are padded with zeros.
         var padded = Tensor.zeros([3, 6, 2])
         for h in 0..<3 { for l in 0..<4 { for p in 0..<2 { padded[h, l, p] = spectrum[h, l, p] } } }
-        #expect(close(try irfft2(spectrum, s: [3, 10]).scalars, try irfft2(padded, s: [3, 10]).scalars))
+        #expect(close(try irfft2(spectrum, s: [3, 10]).scalars, try irfft2(padded, s: [3, 10]).scalars, 1e-14))
     }
 
     // MARK: rfft2, fft2
@@ -91,7 +86,7 @@ struct FourierTests {
         #expect(y.shape == [3, 3, 2])
         var expected = [Double](repeating: 0, count: 18)
         expected[0] = 30
-        #expect(close(y.scalars, expected))
+        #expect(close(y.scalars, expected, 1e-14))
         // ortho: 30/√12; forward: 30/12.
         let ortho = try rfft2(Tensor(repeating: 2.5, shape: [3, 4]), norm: .ortho)
         #expect(abs(ortho.scalars[0] - 30 / 12.0.squareRoot()) < 1e-14)
@@ -111,11 +106,11 @@ struct FourierTests {
                 expected += [sign * powersOfMinusI[k].0, sign * powersOfMinusI[k].1]
             }
         }
-        #expect(close(y.scalars, expected))
+        #expect(close(y.scalars, expected, 1e-14))
         // ifft2 has the opposite sign and 1/16: δ at (0, 0) gives 1/16 everywhere.
         var delta = Tensor.zeros([4, 4, 2])
         delta[0, 0, 0] = 1
-        #expect(close(try ifft2(delta).scalars, (0..<32).map { $0 % 2 == 0 ? 1 / 16 : 0 }))
+        #expect(close(try ifft2(delta).scalars, (0..<32).map { $0 % 2 == 0 ? 1 / 16 : 0 }, 1e-14))
     }
 
     @Test func fft2CropsAndZeroPadsToS() throws {
@@ -125,12 +120,12 @@ struct FourierTests {
         let values: [[Double]] = [[1, 2, 9], [3, 4, 9], [9, 9, 9]]
         for h in 0..<3 { for w in 0..<3 { x[h, w, 0] = values[h][w] } }
         let cropped = try fft2(x, s: [2, 2])
-        #expect(close(cropped.scalars, [10, 0, -2, 0, -4, 0, 0, 0]))
+        #expect(close(cropped.scalars, [10, 0, -2, 0, -4, 0, 0, 0], 1e-14))
         // Padded from 2×2 to 3×3: the DC is still 10.
         #expect(cropped.shape == [2, 2, 2])
         var two = Tensor.zeros([2, 2, 2])
         for h in 0..<2 { for w in 0..<2 { two[h, w, 0] = values[h][w] } }
-        #expect(close(try fft2(two, s: [3, 3]).scalars, try fft2(x.zeroingOutside(2, 2), s: [3, 3]).scalars))
+        #expect(close(try fft2(two, s: [3, 3]).scalars, try fft2(x.zeroingOutside(2, 2), s: [3, 3]).scalars, 1e-14))
         #expect(abs(try fft2(two, s: [3, 3])[0, 0, 0] - 10) < 1e-14)
     }
 
@@ -182,10 +177,10 @@ struct FourierTests {
         // Cotangent e₁ (w = 1): ∂y₁/∂Re X = (¼, 0, −¼), ∂y₁/∂Im X = (0, −½, 0) — twice what
         // rfft2 of e₁ (scaled by ¼) would give for Im X1, and 0 for Im of DC and Nyquist.
         let gradient = try irfft2Backward(Tensor(shape: [1, 4], scalars: [0, 1, 0, 0]), inputShape: [1, 3, 2])
-        #expect(close(gradient.scalars, [0.25, 0, 0, -0.5, -0.25, 0]))
+        #expect(close(gradient.scalars, [0.25, 0, 0, -0.5, -0.25, 0], 1e-14))
         // Cotangent e₀: (¼, ½, ¼) on the real parts, nothing on the imaginary ones.
         let atZero = try irfft2Backward(Tensor(shape: [1, 4], scalars: [1, 0, 0, 0]), inputShape: [1, 3, 2])
-        #expect(close(atZero.scalars, [0.25, 0, 0.5, 0, 0.25, 0]))
+        #expect(close(atZero.scalars, [0.25, 0, 0.5, 0, 0.25, 0], 1e-14))
         // A column the forward cropped (s1 = 2 reads 2 of 3 columns) gets zero gradient.
         let cropped = try irfft2Backward(Tensor(shape: [1, 2], scalars: [1, 1]), inputShape: [1, 3, 2], s: [1, 2])
         #expect(cropped.scalars[4] == 0 && cropped.scalars[5] == 0)
@@ -195,11 +190,11 @@ struct FourierTests {
         // x of (1, 4): Im Y[0, 1] = −(x1 − x3), so the cotangent e at Im Y[0, 1] gives x̄ = (0, −1, 0, 1).
         var cotangent = Tensor.zeros([1, 3, 2])
         cotangent[0, 1, 1] = 1
-        #expect(close(try rfft2Backward(cotangent, inputShape: [1, 4]).scalars, [0, -1, 0, 1]))
+        #expect(close(try rfft2Backward(cotangent, inputShape: [1, 4]).scalars, [0, -1, 0, 1], 1e-14))
         // Re Y[0, 0] = Σx: gradient 1 everywhere, and 0 for pixels cropped by s = (1, 2).
         var dc = Tensor.zeros([1, 2, 2])
         dc[0, 0, 0] = 1
-        #expect(close(try rfft2Backward(dc, inputShape: [1, 4], s: [1, 2]).scalars, [1, 1, 0, 0]))
+        #expect(close(try rfft2Backward(dc, inputShape: [1, 4], s: [1, 2]).scalars, [1, 1, 0, 0], 1e-14))
     }
 
     // MARK: rfft2d_freqs

@@ -12,10 +12,6 @@ import ReferenceTestSupport
 /// `size` squares), and D = k + α·(Σ a²)/size.
 @Suite("Normalization: local_response_norm")
 struct LocalResponseNormTests {
-    func close(_ a: Double, _ b: Double, _ tolerance: Double = 1e-15) -> Bool {
-        abs(a - b) <= tolerance * max(1, abs(b))
-    }
-
     /// One spatial position, channels [1, 2, 3] (shape (1, 3, 1, 1)).
     func channels(_ values: [Double]) -> Tensor {
         Tensor(shape: [1, values.count, 1, 1], scalars: values)
@@ -24,14 +20,14 @@ struct LocalResponseNormTests {
     /// size 1: b = a / (k + α a²)^β; a = 2, α = 1, β = 0.5, k = 1 → 2/√5.
     @Test func sizeOneNormalizesEachChannelByItself() throws {
         let y = try localResponseNorm(channels([2]), size: 1, alpha: 1, beta: 0.5, k: 1)
-        #expect(close(y.scalars[0], 2 / 5.0.squareRoot()))
+        #expect(close(y.scalars[0], 2 / 5.0.squareRoot(), 1e-15))
     }
 
     /// size 3, α = 3 (α/size = 1), β = 1, k = 1 on [1, 2, 3]:
     /// D = 1 + (1 + 4), 1 + (1 + 4 + 9), 1 + (4 + 9) = 6, 15, 14.
     @Test func oddSizeWindowIsCentred() throws {
         let y = try localResponseNorm(channels([1, 2, 3]), size: 3, alpha: 3, beta: 1, k: 1)
-        for (got, want) in zip(y.scalars, [1.0 / 6, 2.0 / 15, 3.0 / 14]) { #expect(close(got, want)) }
+        for (got, want) in zip(y.scalars, [1.0 / 6, 2.0 / 15, 3.0 / 14]) { #expect(close(got, want, 1e-15)) }
     }
 
     /// size 2 (even), α = 2 (α/size = 1), β = 1, k = 1 on [1, 2, 3]: the window
@@ -39,7 +35,7 @@ struct LocalResponseNormTests {
     /// (A window reaching forward, {c, c + 1}, would give D₀ = 6 instead.)
     @Test func evenSizeWindowReachesBackward() throws {
         let y = try localResponseNorm(channels([1, 2, 3]), size: 2, alpha: 2, beta: 1, k: 1)
-        for (got, want) in zip(y.scalars, [0.5, 2.0 / 6, 3.0 / 14]) { #expect(close(got, want)) }
+        for (got, want) in zip(y.scalars, [0.5, 2.0 / 6, 3.0 / 14]) { #expect(close(got, want, 1e-15)) }
     }
 
     /// k and β enter as (k + …)^β: size 1, a = 1, α = 2, β = 0.75, k = 2 → 1 / 4^0.75 = 1/(2√2).
@@ -77,8 +73,8 @@ struct LocalResponseNormTests {
     /// ∂b₀/∂a₁ = −2a₀a₁/36 = −1/9, ∂b₀/∂a₂ = 0.
     @Test func gradientOfSizeThreeByHand() throws {
         let g = try localResponseNormBackward(channels([1, 0, 0]), input: channels([1, 2, 3]), size: 3, alpha: 3, beta: 1, k: 1)
-        #expect(close(g.scalars[0], 1.0 / 9))
-        #expect(close(g.scalars[1], -1.0 / 9))
+        #expect(close(g.scalars[0], 1.0 / 9, 1e-15))
+        #expect(close(g.scalars[1], -1.0 / 9, 1e-15))
         #expect(g.scalars[2] == 0)
     }
 
@@ -100,7 +96,7 @@ struct LocalResponseNormTests {
         let x = channels([1, 2, 3])
         let y = try op([x], ["size": .int(3)])[0]
         // Channel 1: D = 1 + 1e-4·14/3.
-        #expect(close(y.scalars[1], 2 / pow((14.0 / 3) * 1e-4 + 1, 0.75)))
+        #expect(close(y.scalars[1], 2 / pow((14.0 / 3) * 1e-4 + 1, 0.75), 1e-15))
     }
 
     @Test func emptyBatchIsReturnedUnchanged() throws {

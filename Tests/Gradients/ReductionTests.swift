@@ -6,11 +6,6 @@ import ReferenceVis
 import ReferenceLab
 import ReferenceTestSupport
 
-/// True when every pair agrees to `tolerance` relative (absolute near 0).
-private func close(_ a: [Double], _ b: [Double], _ tolerance: Double = 1e-14) -> Bool {
-    a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= tolerance * max(1, abs($1)) }
-}
-
 /// 0, 1, …, 23 as a (2, 3, 4) tensor: element (i, j, l) is 12i + 4j + l.
 private let arange = Tensor(shape: [2, 3, 4], generator: { Double($0) })
 
@@ -90,8 +85,8 @@ struct ReductionTests {
     @Test func softmaxOfLogarithms() throws {
         // exp(0), exp(ln 2), exp(ln 3) = 1, 2, 3, so softmax = [1, 2, 3] / 6.
         let x = Tensor(shape: [3], scalars: [0, log(2), log(3)])
-        #expect(close(try softmax(x, dim: 0).scalars, [1.0 / 6, 1.0 / 3, 1.0 / 2]))
-        #expect(close(try logSoftmax(x, dim: -1).scalars, [-log(6), -log(3), -log(2)]))
+        #expect(close(try softmax(x, dim: 0).scalars, [1.0 / 6, 1.0 / 3, 1.0 / 2], 1e-14))
+        #expect(close(try logSoftmax(x, dim: -1).scalars, [-log(6), -log(3), -log(2)], 1e-14))
     }
 
     @Test func softmaxIsStableForLargeInputs() throws {
@@ -106,10 +101,10 @@ struct ReductionTests {
     @Test func softmaxAlongEachDimensionOfAMatrix() throws {
         let x = Tensor(shape: [2, 2], scalars: [0, log(3), 0, 0])
         // Columns: [0, 0] → ½, ½; [ln 3, 0] → ¾, ¼.
-        #expect(close(try softmax(x, dim: 0).scalars, [0.5, 0.75, 0.5, 0.25]))
+        #expect(close(try softmax(x, dim: 0).scalars, [0.5, 0.75, 0.5, 0.25], 1e-14))
         // Rows: [0, ln 3] → ¼, ¾; [0, 0] → ½, ½.
-        #expect(close(try softmax(x, dim: -1).scalars, [0.25, 0.75, 0.5, 0.5]))
-        #expect(close(try softmax(x, dim: 1).scalars, [0.25, 0.75, 0.5, 0.5]))
+        #expect(close(try softmax(x, dim: -1).scalars, [0.25, 0.75, 0.5, 0.5], 1e-14))
+        #expect(close(try softmax(x, dim: 1).scalars, [0.25, 0.75, 0.5, 0.5], 1e-14))
     }
 
     @Test func softmaxOfAllMinusInfinityIsNaN() throws {
@@ -121,10 +116,10 @@ struct ReductionTests {
         // y = [1/6, 1/3, 1/2], ȳ = e₀: x̄ = y (ȳ − ȳ·y) = y ⊙ ([1, 0, 0] − 1/6).
         let y = Tensor(shape: [3], scalars: [1.0 / 6, 1.0 / 3, 1.0 / 2])
         let e0 = Tensor(shape: [3], scalars: [1, 0, 0])
-        #expect(close(try softmaxBackward(e0, output: y, dim: 0).scalars, [5.0 / 36, -1.0 / 18, -1.0 / 12]))
+        #expect(close(try softmaxBackward(e0, output: y, dim: 0).scalars, [5.0 / 36, -1.0 / 18, -1.0 / 12], 1e-14))
         // log_softmax: x̄ = ȳ − softmax · Σ ȳ = [1, 0, 0] − y.
         let logY = y.map { log($0) }
-        #expect(close(try logSoftmaxBackward(e0, output: logY, dim: 0).scalars, [5.0 / 6, -1.0 / 3, -1.0 / 2]))
+        #expect(close(try logSoftmaxBackward(e0, output: logY, dim: 0).scalars, [5.0 / 6, -1.0 / 3, -1.0 / 2], 1e-14))
     }
 
     @Test func softmaxDimIsRequiredAndChecked() throws {
@@ -141,7 +136,7 @@ struct ReductionTests {
         // Orthogonal rows give 0; parallel rows ([3, 4] and [6, 8]) give 1.
         let x1 = Tensor(shape: [2, 2], scalars: [1, 0, 3, 4])
         let x2 = Tensor(shape: [2, 2], scalars: [0, 1, 6, 8])
-        #expect(close(try cosineSimilarity(x1, x2).scalars, [0, 1]))
+        #expect(close(try cosineSimilarity(x1, x2).scalars, [0, 1], 1e-14))
     }
 
     @Test func cosineSimilarityBroadcasts() throws {
@@ -150,8 +145,8 @@ struct ReductionTests {
         let x2 = Tensor(shape: [3], scalars: [1, 2, 2])
         let y = try cosineSimilarity(x1, x2, dim: 1)
         #expect(y.shape == [2])
-        #expect(close(y.scalars, [1, 4.0 / 9]))
-        #expect(close(try cosineSimilarity(x2, Tensor(shape: [3], scalars: [2, -1, 2]), dim: 0).scalars, [4.0 / 9]))
+        #expect(close(y.scalars, [1, 4.0 / 9], 1e-14))
+        #expect(close(try cosineSimilarity(x2, Tensor(shape: [3], scalars: [2, -1, 2]), dim: 0).scalars, [4.0 / 9], 1e-14))
         // Along dim 0 of (2, 3): columns [1, 2]·[1, 1] etc., output (3,).
         #expect(try cosineSimilarity(x1, Tensor(repeating: 1, shape: [2, 1]), dim: 0).shape == [3])
     }
@@ -160,7 +155,7 @@ struct ReductionTests {
         // Norms 1e−5 each: their product 1e−10 is below eps = 1e−8, but each norm is
         // above it, so PyTorch's current formula gives 1 (the old one would give 0.01).
         let x = Tensor(shape: [2], scalars: [1e-5, 0])
-        #expect(close(try cosineSimilarity(x, x, dim: 0).scalars, [1]))
+        #expect(close(try cosineSimilarity(x, x, dim: 0).scalars, [1], 1e-14))
         // A zero vector gives 0, not nan.
         #expect(try cosineSimilarity(Tensor.zeros([2]), Tensor(shape: [2], scalars: [1, 1]), dim: 0).scalars == [0])
     }
@@ -173,8 +168,8 @@ struct ReductionTests {
                                                     Tensor(shape: [1, 2], scalars: [1, 0]),
                                                     Tensor(shape: [1, 2], scalars: [1, 1]))
         let r = 1 / 2.0.squareRoot()
-        #expect(close(g1.scalars, [0, r]))
-        #expect(close(g2.scalars, [r / 2, -r / 2]))
+        #expect(close(g1.scalars, [0, r], 1e-14))
+        #expect(close(g2.scalars, [r / 2, -r / 2], 1e-14))
     }
 
     @Test func cosineSimilarityGradientBelowEpsFollowsPyTorch() throws {

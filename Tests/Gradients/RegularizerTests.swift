@@ -6,11 +6,6 @@ import ReferenceVis
 import ReferenceLab
 import ReferenceTestSupport
 
-/// True when every pair agrees to `tolerance` relative (absolute near 0).
-private func close(_ a: [Double], _ b: [Double], _ tolerance: Double = 1e-14) -> Bool {
-    a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= tolerance * max(1, abs($1)) }
-}
-
 /// The ramp x[i, j] = i + 2j on a 2×3 plane: [[0, 2, 4], [1, 3, 5]].
 /// Vertical differences 1, 1, 1; horizontal differences 2 (four of them).
 private let ramp: [Double] = [0, 2, 4, 1, 3, 5]
@@ -89,7 +84,7 @@ struct RegularizerTests {
         let k = gaussianKernel1d(size: 3, sigma: 1)
         let total: Double = 1 + 2 * e
         let expected: [Double] = [e / total, 1 / total, e / total]
-        #expect(close(k, expected))
+        #expect(close(k, expected, 1e-14))
         #expect(abs(k[0] - 0.27406862) < 1e-8)
         #expect(abs(k[1] - 0.45186276) < 1e-8)
         #expect(gaussianKernel1d(size: 1, sigma: 3) == [1])
@@ -102,22 +97,22 @@ struct RegularizerTests {
         let edge: [Double] = [k[1], k[0], 0]
         let row = Tensor(shape: [1, 1, 1, 3], scalars: [1, 0, 0])
         let blurredRow = try gaussianBlur(row, kernelSize: [3, 1], sigma: [1])
-        #expect(close(blurredRow.scalars, edge))
+        #expect(close(blurredRow.scalars, edge, 1e-14))
         // The same impulse in a column needs kernel (1, 3): y is along the height.
         let column = Tensor(shape: [1, 3, 1], scalars: [1, 0, 0])
         let blurredColumn = try gaussianBlur(column, kernelSize: [1, 3], sigma: [1])
-        #expect(close(blurredColumn.scalars, edge))
+        #expect(close(blurredColumn.scalars, edge, 1e-14))
         // The middle element: reflect padding gives 1 | 0 1 0 | 1, so it
         // reaches each border pixel twice: [2w0, w1, 2w0].
         let middle = Tensor(shape: [1, 1, 1, 3], scalars: [0, 1, 0])
         let blurredMiddle = try gaussianBlur(middle, kernelSize: [3, 1], sigma: [1])
         let spread: [Double] = [2 * k[0], k[1], 2 * k[0]]
-        #expect(close(blurredMiddle.scalars, spread))
+        #expect(close(blurredMiddle.scalars, spread, 1e-14))
     }
 
     @Test func gaussianBlurKeepsConstantsAndUsesTorchvisionsDefaultSigma() throws {
         let constant = Tensor(repeating: 2.5, shape: [2, 3, 4, 5])
-        #expect(close(try gaussianBlur(constant, kernelSize: [3, 5], sigma: [0.7, 1.3]).scalars, constant.scalars))
+        #expect(close(try gaussianBlur(constant, kernelSize: [3, 5], sigma: [0.7, 1.3]).scalars, constant.scalars, 1e-14))
         // The default sigma of size 3 is 0.3·((3 − 1)/2 − 1) + 0.8 = 0.8.
         let x = Tensor(shape: [1, 4, 4], generator: { Double($0 * $0 % 7) })
         #expect(try gaussianBlur(x, kernelSize: [3]) == gaussianBlur(x, kernelSize: [3, 3], sigma: [0.8, 0.8]))
@@ -149,7 +144,7 @@ struct RegularizerTests {
         let y = try lucidBlur(impulse)
         let seventh: Double = 1.0 / 7
         let expected: [Double] = [0.2, seventh, 0.2, seventh, 0.2, seventh, 0.2, seventh, 0.2]
-        #expect(close(y.scalars, expected))
+        #expect(close(y.scalars, expected, 1e-14))
         let kernel: [[Double]] = [[0.5, 0.5, 0.5], [0.5, 1, 0.5], [0.5, 0.5, 0.5]]
         #expect(lucidBlurKernel(size: 3) == kernel)
         // Kernel size 1 is the identity.
@@ -207,11 +202,11 @@ struct RegularizerTests {
         // Below the floor: divided by √ε = 0.1.
         let small = try l2Normalize(Tensor(shape: [1, 1, 2], scalars: [0.003, 0.004]), epsilon: 0.01)
         let floored: [Double] = [0.03, 0.04]
-        #expect(close(small.scalars, floored))
+        #expect(close(small.scalars, floored, 1e-14))
         // Gradient at [3, 4] with ȳ = [1, 0]: [1/5 − 3·3/125, −4·3/125].
         let g = try l2NormalizeBackward(Tensor(shape: [1, 1, 2], scalars: [1, 0]), input: Tensor(shape: [1, 1, 2], scalars: [3, 4]))
         let expected: [Double] = [0.2 - 9.0 / 125, -12.0 / 125]
-        #expect(close(g.scalars, expected))
+        #expect(close(g.scalars, expected, 1e-14))
         expectError(["epsilon", "> 0"]) { _ = try l2Normalize(x, epsilon: 0) }
     }
 
@@ -221,10 +216,10 @@ struct RegularizerTests {
         let values: [Double] = [1, 2, 3, 4]
         let matlab: Double = (5.0 / 3).squareRoot() + 1e-9
         let matlabExpected: [Double] = values.map { $0 / matlab }
-        #expect(close(try stdNormalize(x).scalars, matlabExpected))
+        #expect(close(try stdNormalize(x).scalars, matlabExpected, 1e-14))
         let tf: Double = (1.25).squareRoot() + 1e-8
         let tfExpected: [Double] = values.map { $0 / tf }
-        #expect(close(try stdNormalize(x, correction: 0, epsilon: 1e-8).scalars, tfExpected))
+        #expect(close(try stdNormalize(x, correction: 0, epsilon: 1e-8).scalars, tfExpected, 1e-14))
         expectError(["more than correction"]) { _ = try stdNormalize(Tensor.zeros([1, 1, 1])) }
         expectError(["correction", ">= 0"]) { _ = try stdNormalize(x, correction: -1) }
     }
@@ -234,11 +229,11 @@ struct RegularizerTests {
         let x = Tensor(shape: [1, 2, 2], scalars: [1, -2, 3, -4])
         let divisor: Double = 2.5 + 1e-8
         let expected: [Double] = x.scalars.map { $0 / divisor }
-        #expect(close(try ReferenceCore.meanAbsNormalize(x).scalars, expected))
+        #expect(close(try ReferenceCore.meanAbsNormalize(x).scalars, expected, 1e-14))
         // Two images are normalized separately.
         let batch = Tensor(shape: [2, 1, 1, 2], scalars: [1, -3, 10, 30])
         let separate: [Double] = [0.5, -1.5, 0.5, 1.5]
-        #expect(close(try ReferenceCore.meanAbsNormalize(batch, epsilon: 0).scalars, separate))
+        #expect(close(try ReferenceCore.meanAbsNormalize(batch, epsilon: 0).scalars, separate, 1e-14))
         expectError(["epsilon"]) { _ = try ReferenceCore.meanAbsNormalize(x, epsilon: -1) }
     }
 

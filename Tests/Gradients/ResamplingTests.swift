@@ -11,11 +11,6 @@ import ReferenceTestSupport
 /// linspace base grid, and interpolate's source-index rules.
 @Suite("Resampling: affine_grid, grid_sample, interpolate")
 struct ResamplingTests {
-    /// True when the two lists agree to `tolerance` (absolute) element by element.
-    func close(_ got: [Double], _ expected: [Double], _ tolerance: Double = 1e-12) -> Bool {
-        got.count == expected.count && zip(got, expected).allSatisfy { Swift.abs($0 - $1) <= tolerance }
-    }
-
     /// The 1×1×2×3 image used throughout:
     ///
     ///     1 2 3
@@ -48,7 +43,7 @@ struct ResamplingTests {
     ///   (weight 0.8), rows 0 and 1 with 0.2 and 0.8: 0.8·(0.2·1 + 0.8·4) = 2.72.
     @Test func bilinearZerosWithoutAlignCorners() throws {
         let got = try sample([(0, 0), (-1, -1), (1, 1), (1.0 / 3, -0.5), (2, 0), (-0.8, 0.3)], .bilinear, .zeros, align: false)
-        #expect(close(got, [3.5, 0.25, 1.5, 2.5, 0, 2.72]))
+        #expect(closeAbsolute(got, [3.5, 0.25, 1.5, 2.5, 0, 2.72], 1e-12))
     }
 
     /// Zeros padding, align_corners true: ±1 are the corner pixel centres.
@@ -57,7 +52,7 @@ struct ResamplingTests {
     /// - (1.4, 0.2) → (2.4, 0.6): column 2 with weight 0.6 (column 3 outside): 0.6·(0.4·3 + 0.6·6) = 2.88.
     @Test func bilinearZerosWithAlignCorners() throws {
         let got = try sample([(-1, -1), (1, 1), (0, 0), (-1.5, 0), (1.4, 0.2)], .bilinear, .zeros, align: true)
-        #expect(close(got, [1, 6, 3.5, 1.25, 2.88]))
+        #expect(closeAbsolute(got, [1, 6, 3.5, 1.25, 2.88], 1e-12))
     }
 
     /// Border padding clips the coordinates to [0, W−1] × [0, H−1]:
@@ -65,8 +60,8 @@ struct ResamplingTests {
     ///   (2, 0) → (4, 0.5) → (2, 0.5): (3 + 6)/2 = 4.5; (−0.8, 0.3) → (0, 0.8): 1 + 2.4 = 3.4;
     /// - align true: (−1.5, 0) → (0, 0.5): 2.5; (1.4, 0.2) → (2, 0.6): 3 + 1.8 = 4.8; (3, −3) → (2, 0): 3.
     @Test func bilinearBorder() throws {
-        #expect(close(try sample([(-1, -1), (1, 1), (2, 0), (-0.8, 0.3)], .bilinear, .border, align: false), [1, 6, 4.5, 3.4]))
-        #expect(close(try sample([(-1.5, 0), (1.4, 0.2), (3, -3)], .bilinear, .border, align: true), [2.5, 4.8, 3]))
+        #expect(closeAbsolute(try sample([(-1, -1), (1, 1), (2, 0), (-0.8, 0.3)], .bilinear, .border, align: false), [1, 6, 4.5, 3.4], 1e-12))
+        #expect(closeAbsolute(try sample([(-1.5, 0), (1.4, 0.2), (3, -3)], .bilinear, .border, align: true), [2.5, 4.8, 3], 1e-12))
     }
 
     /// Reflection without align_corners mirrors x about −0.5 and 2.5 (period 6)
@@ -78,7 +73,7 @@ struct ResamplingTests {
     @Test func bilinearReflectionWithoutAlignCorners() throws {
         let got = try sample([(-1.4, -0.2), (1.6, -0.2), (5.6, -0.2), (-2.4, -0.2), (-3.6, -0.2), (-1, -1)],
                              .bilinear, .reflection, align: false)
-        #expect(close(got, [2.0, 3.5, 3.5, 3.5, 3.5, 1]))
+        #expect(closeAbsolute(got, [2.0, 3.5, 3.5, 3.5, 3.5, 1], 1e-12))
     }
 
     /// Reflection with align_corners mirrors x about 0 and 2 (period 4), y about
@@ -88,7 +83,7 @@ struct ResamplingTests {
     /// - gy = 1.6 → py = 1.3 → 0.7 at gx = 0 (px 1): 1 + 2.1 + 1 = 4.1.
     @Test func bilinearReflectionWithAlignCorners() throws {
         let got = try sample([(-1.5, -0.4), (1.7, -0.4), (5.7, -0.4), (0, 1.6)], .bilinear, .reflection, align: true)
-        #expect(close(got, [2.4, 3.2, 3.2, 4.1]))
+        #expect(closeAbsolute(got, [2.4, 3.2, 3.2, 4.1], 1e-12))
     }
 
     // MARK: grid_sample, nearest
@@ -127,11 +122,11 @@ struct ResamplingTests {
         let g = grid([(-0.8, 0.3)])
         let upstream = Tensor(shape: [1, 1, 1, 1], scalars: [1])
         let zeros = try gridSampleBackward(upstream, input: image, grid: g, paddingMode: .zeros)
-        #expect(close(zeros.grid.scalars, [5.1, 2.4]))
-        #expect(close(zeros.input.scalars, [0.16, 0, 0, 0.64, 0, 0]))
+        #expect(closeAbsolute(zeros.grid.scalars, [5.1, 2.4], 1e-12))
+        #expect(closeAbsolute(zeros.input.scalars, [0.16, 0, 0, 0.64, 0, 0], 1e-12))
         let border = try gridSampleBackward(upstream, input: image, grid: g, paddingMode: .border)
-        #expect(close(border.grid.scalars, [0, 3]))
-        #expect(close(border.input.scalars, [0.2, 0, 0, 0.8, 0, 0]))
+        #expect(closeAbsolute(border.grid.scalars, [0, 3], 1e-12))
+        #expect(closeAbsolute(border.input.scalars, [0.2, 0, 0, 0.8, 0, 0], 1e-12))
     }
 
     /// Reflection flips the sign of the x derivative once per mirror image.
@@ -144,7 +139,7 @@ struct ResamplingTests {
         let g = grid([(1.6, -0.2), (5.6, -0.2), (-2.4, -0.2), (-3.6, -0.2)])
         let upstream = Tensor(repeating: 1, shape: [1, 1, 1, 4])
         let result = try gridSampleBackward(upstream, input: image, grid: g, paddingMode: .reflection)
-        #expect(close(result.grid.scalars, [-1.5, 3, -1.5, 3, -1.5, 3, 1.5, 3], 1e-9))
+        #expect(closeAbsolute(result.grid.scalars, [-1.5, 3, -1.5, 3, -1.5, 3, 1.5, 3], 1e-9))
     }
 
     /// Nearest has a zero grid gradient and sends each output gradient to one pixel.
@@ -172,9 +167,9 @@ struct ResamplingTests {
         let centred = try affineGrid(identity, size: [1, 1, 2, 3], alignCorners: false)
         let third: Double = 2.0 / 3
         let expected: [Double] = [-third, -0.5, 0, -0.5, third, -0.5, -third, 0.5, 0, 0.5, third, 0.5]
-        #expect(close(centred.scalars, expected, 1e-15))
+        #expect(closeAbsolute(centred.scalars, expected, 1e-15))
         let centres: [Double] = (0..<4).map { Double(2 * $0 + 1) / 4 - 1 }
-        #expect(close(affineGridCoordinates(4, alignCorners: false), centres, 1e-15))
+        #expect(closeAbsolute(affineGridCoordinates(4, alignCorners: false), centres, 1e-15))
         #expect(affineGridCoordinates(1, alignCorners: true) == [0])
         #expect(affineGridCoordinates(1, alignCorners: false) == [0])
     }
@@ -208,7 +203,7 @@ struct ResamplingTests {
         let theta = Tensor(shape: [2, 2, 3], scalars: [1, 0, 0, 0, 1, 0, 1, 0, 0, 0, 1, 0])
         let grid = try affineGrid(theta, size: shape)
         for padding in GridSamplePadding.allCases {
-            #expect(close(try gridSample(x, grid, paddingMode: padding).scalars, x.scalars, 1e-14))
+            #expect(closeAbsolute(try gridSample(x, grid, paddingMode: padding).scalars, x.scalars, 1e-14))
             #expect(try gridSample(x, grid, mode: .nearest, paddingMode: padding).scalars == x.scalars)
         }
         // Through the registry too.
@@ -270,18 +265,18 @@ struct ResamplingTests {
         func plane(_ positions: [Double]) -> [Double] { positions.flatMap { h in positions.map { w in 1 + 2 * h + w } } }
         let centred = try interpolate(small, scaleFactor: [2], mode: .bilinear)
         #expect(centred.shape == [1, 1, 4, 4])
-        #expect(close(centred.scalars, plane([0, 0.25, 0.75, 1])))
-        #expect(close(centred.scalars, [1, 1.25, 1.75, 2, 1.5, 1.75, 2.25, 2.5, 2.5, 2.75, 3.25, 3.5, 3, 3.25, 3.75, 4]))
+        #expect(closeAbsolute(centred.scalars, plane([0, 0.25, 0.75, 1]), 1e-12))
+        #expect(closeAbsolute(centred.scalars, [1, 1.25, 1.75, 2, 1.5, 1.75, 2.25, 2.5, 2.5, 2.75, 3.25, 3.5, 3, 3.25, 3.75, 4], 1e-12))
         let aligned = try interpolate(small, scaleFactor: [2], mode: .bilinear, alignCorners: true)
-        #expect(close(aligned.scalars, plane([0, 1.0 / 3, 2.0 / 3, 1])))
+        #expect(closeAbsolute(aligned.scalars, plane([0, 1.0 / 3, 2.0 / 3, 1]), 1e-12))
     }
 
     /// Bilinear, scale 0.5 on the 4×4 plane 4h + w: align_corners false reads at
     /// (dst + 0.5)·2 − 0.5 = (0.5, 2.5) → (2.5, 4.5, 10.5, 12.5); true at dst·3 = (0, 3) → (0, 3, 12, 15).
     @Test func bilinearScaleHalf() throws {
         let grid16 = Tensor(shape: [1, 1, 4, 4], scalars: (0..<16).map(Double.init))
-        #expect(close(try interpolate(grid16, scaleFactor: [0.5], mode: .bilinear).scalars, [2.5, 4.5, 10.5, 12.5]))
-        #expect(close(try interpolate(grid16, scaleFactor: [0.5], mode: .bilinear, alignCorners: true).scalars, [0, 3, 12, 15]))
+        #expect(closeAbsolute(try interpolate(grid16, scaleFactor: [0.5], mode: .bilinear).scalars, [2.5, 4.5, 10.5, 12.5], 1e-12))
+        #expect(closeAbsolute(try interpolate(grid16, scaleFactor: [0.5], mode: .bilinear, alignCorners: true).scalars, [0, 3, 12, 15], 1e-12))
     }
 
     /// Bilinear to size (3, 2) from the 2×3 plane 1 + 3h + w:
@@ -291,9 +286,9 @@ struct ResamplingTests {
     @Test func bilinearToASize() throws {
         let centred = try interpolate(image, size: [3, 2], mode: .bilinear)
         #expect(centred.shape == [1, 1, 3, 2])
-        #expect(close(centred.scalars, [1.25, 2.75, 2.75, 4.25, 4.25, 5.75]))
+        #expect(closeAbsolute(centred.scalars, [1.25, 2.75, 2.75, 4.25, 4.25, 5.75], 1e-12))
         let aligned = try interpolate(image, size: [3, 2], mode: .bilinear, alignCorners: true)
-        #expect(close(aligned.scalars, [1, 3, 2.5, 4.5, 4, 6]))
+        #expect(closeAbsolute(aligned.scalars, [1, 3, 2.5, 4.5, 4, 6], 1e-12))
     }
 
     /// A scale factor that leaves a size unchanged (4 × 1.2 → 4): bilinear

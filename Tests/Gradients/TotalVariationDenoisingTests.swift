@@ -5,11 +5,6 @@ import ReferenceVis
 import ReferenceLab
 import ReferenceTestSupport
 
-/// True when every pair agrees to `tolerance` relative (absolute near 0).
-private func close(_ a: [Double], _ b: [Double], _ tolerance: Double = 1e-14) -> Bool {
-    a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= tolerance * max(1, abs($1)) }
-}
-
 /// A (C, H, W) test image for the scikit-image comparison: rounded normal
 /// draws, the last two columns raised by 1 (generated with NumPy; see below).
 private let skimageInput: [Double] = [
@@ -38,13 +33,13 @@ struct TotalVariationDenoisingTests {
         let f = Tensor(shape: [1, 3], scalars: [0, 1, 3])
         let expected: [Double] = [1.0 / 6, 13.0 / 12, 11.0 / 4]
         let two = try denoiseTVChambolle(f, weight: 0.5, maxNumIter: 2)
-        #expect(close(two.scalars, expected))
+        #expect(close(two.scalars, expected, 1e-14))
         // One iteration returns the input itself.
         #expect(try denoiseTVChambolle(f, weight: 0.5, maxNumIter: 1) == f)
         // Stopping rule: at i = 1, E = (7/72 + 0.5·31/12)/3 = 25/54 and
         // |E₀ − E| = 1/27 < eps·E₀ for eps = 1, so it stops with the i = 1 image.
         let stopped = try denoiseTVChambolle(f, weight: 0.5, eps: 1)
-        #expect(close(stopped.scalars, expected))
+        #expect(close(stopped.scalars, expected, 1e-14))
         // For eps = 0.07 (1/27 > 0.035) it goes on, to [0.2714…, 1.0922…, 2.6364…] (skimage).
         let continued = try denoiseTVChambolle(f, weight: 0.5, eps: 0.07)
         #expect(!close(continued.scalars, expected, 1e-6))

@@ -6,39 +6,19 @@ import ReferenceVis
 import ReferenceGolden
 import ReferenceTestSupport
 
-/// A fresh directory under the system temporary directory, removed when the
-/// value goes away. Each test makes its own, so tests can run in parallel.
-final class FileFormatTestDirectory {
-    let path: String
-
-    init() throws {
-        path = NSTemporaryDirectory() + "/refvis-io-test-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    func file(_ name: String) -> String { path + "/" + name }
-
-    /// The names in the directory, sorted (hidden temporary files included).
-    func listing() throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: path).sorted()
-    }
-}
-
 @Suite("AtomicFile")
 struct AtomicFileTests {
     @Test func writesANewFile() throws {
-        let directory = try FileFormatTestDirectory()
-        let path = directory.file("out.bin")
+        let directory = try TemporaryDirectory(prefix: "refvis-io-test")
+        let path = directory.path("out.bin")
         try AtomicFile.write(Data([1, 2, 3, 250]), to: path)
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data([1, 2, 3, 250]))
         #expect(try directory.listing() == ["out.bin"])
     }
 
     @Test func replacesAnExistingFileCompletely() throws {
-        let directory = try FileFormatTestDirectory()
-        let path = directory.file("out.bin")
+        let directory = try TemporaryDirectory(prefix: "refvis-io-test")
+        let path = directory.path("out.bin")
         try AtomicFile.write(Data(repeating: 7, count: 1000), to: path)
         try AtomicFile.write(Data([9]), to: path)
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data([9]))
@@ -46,15 +26,15 @@ struct AtomicFileTests {
     }
 
     @Test func writesAnEmptyFile() throws {
-        let directory = try FileFormatTestDirectory()
-        let path = directory.file("empty")
+        let directory = try TemporaryDirectory(prefix: "refvis-io-test")
+        let path = directory.path("empty")
         try AtomicFile.write(Data(), to: path)
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)).isEmpty)
     }
 
     @Test func keepsThePermissionsOfAReplacedFile() throws {
-        let directory = try FileFormatTestDirectory()
-        let path = directory.file("private.bin")
+        let directory = try TemporaryDirectory(prefix: "refvis-io-test")
+        let path = directory.path("private.bin")
         try AtomicFile.write(Data([1]), to: path)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
         try AtomicFile.write(Data([2]), to: path)
@@ -63,8 +43,8 @@ struct AtomicFileTests {
     }
 
     @Test func missingDirectoryThrowsAndCreatesNothing() throws {
-        let directory = try FileFormatTestDirectory()
-        let path = directory.file("missing/out.bin")
+        let directory = try TemporaryDirectory(prefix: "refvis-io-test")
+        let path = directory.path("missing/out.bin")
         let error = try #require(throws: RefvisError.self) { try AtomicFile.write(Data([1]), to: path) }
         #expect(error.message.hasPrefix(path + ":"))
         #expect(error.message.contains("does not exist"))
@@ -73,10 +53,10 @@ struct AtomicFileTests {
     }
 
     @Test func parentThatIsAFileThrows() throws {
-        let directory = try FileFormatTestDirectory()
-        try AtomicFile.write(Data([1]), to: directory.file("plain"))
+        let directory = try TemporaryDirectory(prefix: "refvis-io-test")
+        try AtomicFile.write(Data([1]), to: directory.path("plain"))
         let error = try #require(throws: RefvisError.self) {
-            try AtomicFile.write(Data([1]), to: directory.file("plain/out.bin"))
+            try AtomicFile.write(Data([1]), to: directory.path("plain/out.bin"))
         }
         #expect(error.message.contains("is not a directory"))
         #expect(try directory.listing() == ["plain"])
@@ -85,8 +65,8 @@ struct AtomicFileTests {
     /// The temporary file is created and written, then the rename over a
     /// directory fails: the temporary file must be removed again.
     @Test func failedRenameLeavesNoTemporaryFile() throws {
-        let directory = try FileFormatTestDirectory()
-        let target = directory.file("taken")
+        let directory = try TemporaryDirectory(prefix: "refvis-io-test")
+        let target = directory.path("taken")
         try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: false)
         #expect(FileManager.default.createFile(atPath: target + "/inside", contents: Data([5])))
         let error = try #require(throws: RefvisError.self) { try AtomicFile.write(Data([1, 2]), to: target) }
@@ -98,14 +78,14 @@ struct AtomicFileTests {
 
     @Test func emptyPathAndDirectoryPathThrow() throws {
         #expect(throws: RefvisError.self) { try AtomicFile.write(Data([1]), to: "") }
-        let directory = try FileFormatTestDirectory()
-        #expect(throws: RefvisError.self) { try AtomicFile.write(Data([1]), to: directory.path + "/") }
+        let directory = try TemporaryDirectory(prefix: "refvis-io-test")
+        #expect(throws: RefvisError.self) { try AtomicFile.write(Data([1]), to: directory.url.path + "/") }
         #expect(try directory.listing().isEmpty)
     }
 
     @Test func nameTooLongThrowsCleanly() throws {
-        let directory = try FileFormatTestDirectory()
-        let path = directory.file(String(repeating: "n", count: 300))
+        let directory = try TemporaryDirectory(prefix: "refvis-io-test")
+        let path = directory.path(String(repeating: "n", count: 300))
         let error = try #require(throws: RefvisError.self) { try AtomicFile.write(Data([1]), to: path) }
         #expect(error.message.contains("cannot write"))
         #expect(try directory.listing().isEmpty)

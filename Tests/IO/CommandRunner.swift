@@ -52,25 +52,11 @@ enum Refvis {
     }
 }
 
-/// A fresh temporary directory, removed when the value is deinitialised.
-final class TemporaryDirectory {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("refvis-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-
-    /// Writes a tensor as .npy and returns its path.
+extension TemporaryDirectory {
+    /// Writes a tensor as .npy in the directory and returns its path.
     func npy(_ name: String, _ shape: [Int], _ scalars: [Double]) throws -> String {
         let path = self.path(name)
         try NumPyFile.write(Tensor(shape: shape, scalars: scalars), to: path)
         return path
     }
-
-    var contents: [String] { (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? [] }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
 }

@@ -14,21 +14,11 @@ private func pnm(_ header: String, _ raster: [UInt8]) -> Data {
 /// The expected values: each sample divided by maxval.
 private func scaled(_ samples: [Double], by maxval: Double) -> [Double] { samples.map { $0 / maxval } }
 
-private func read(_ data: Data) throws -> Tensor { try NetPBM.read(data: data, name: "t.ppm") }
+private func readNetPBM(_ data: Data) throws -> Tensor { try NetPBM.read(data: data, name: "t.ppm") }
 
-private func readError(_ data: Data, sourceLocation: SourceLocation = #_sourceLocation) -> RefvisError? {
-    do {
-        _ = try NetPBM.read(data: data, name: "t.ppm")
-        Issue.record("expected a RefvisError", sourceLocation: sourceLocation)
-    } catch let error as RefvisError {
-        #expect(error.message.hasPrefix("t.ppm: "), "message must name the file: \(error.message)",
-                sourceLocation: sourceLocation)
-        #expect(!error.message.contains("\n"), sourceLocation: sourceLocation)
-        return error
-    } catch {
-        Issue.record("expected a RefvisError, got \(error)", sourceLocation: sourceLocation)
-    }
-    return nil
+/// The one-line RefvisError naming t.ppm that reading `data` must throw (see `expectReadError`).
+private func readNetPBMError(_ data: Data, sourceLocation: SourceLocation = #_sourceLocation) -> RefvisError? {
+    expectReadError(naming: "t.ppm", sourceLocation: sourceLocation) { try readNetPBM(data) }
 }
 
 @Suite("NetPBM reading")
@@ -37,7 +27,7 @@ struct NetPBMReadTests {
     /// planar (1, 3, 2, 2) in the tensor.
     @Test func ppmIsPlanarInZeroOne() throws {
         let raster: [UInt8] = [255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255]
-        let t = try read(pnm("P6\n2 2\n255\n", raster))
+        let t = try readNetPBM(pnm("P6\n2 2\n255\n", raster))
         #expect(t.shape == [1, 3, 2, 2])
         #expect(t.scalars == [1, 0, 0, 1,   // red plane
                               0, 1, 0, 1,   // green plane
@@ -46,7 +36,7 @@ struct NetPBMReadTests {
 
     /// Samples are divided by maxval: 51/255 = 0.2 (and 255/255 exactly 1).
     @Test func pgmWithOneByteSamples() throws {
-        let t = try read(pnm("P5 3 1 255\n", [0, 51, 255]))
+        let t = try readNetPBM(pnm("P5 3 1 255\n", [0, 51, 255]))
         #expect(t.shape == [1, 1, 1, 3])
         #expect(t.scalars == scaled([0, 51, 255], by: 255))
     }
@@ -54,15 +44,15 @@ struct NetPBMReadTests {
     /// maxval ≥ 256 uses two bytes per sample, most significant first:
     /// 0x01 0x00 = 256, 0xFF 0xFF = 65535.
     @Test func twoByteSamplesAreBigEndian() throws {
-        let t = try read(pnm("P5\n3 1\n65535\n", [0x01, 0x00, 0xFF, 0xFF, 0x00, 0x01]))
+        let t = try readNetPBM(pnm("P5\n3 1\n65535\n", [0x01, 0x00, 0xFF, 0xFF, 0x00, 0x01]))
         #expect(t.scalars == scaled([256, 65535, 1], by: 65535))
-        let rgb = try read(pnm("P6 1 1 1000\n", [0x03, 0xE8, 0x01, 0xF4, 0x00, 0x00]))
+        let rgb = try readNetPBM(pnm("P6 1 1 1000\n", [0x03, 0xE8, 0x01, 0xF4, 0x00, 0x00]))
         #expect(rgb.scalars == [1, 0.5, 0])  // 1000, 500, 0 of 1000
     }
 
     @Test func smallMaxvals() throws {
-        #expect(try read(pnm("P5 2 1 1\n", [0, 1])).scalars == [0, 1])
-        #expect(try read(pnm("P5 2 1 15\n", [3, 15])).scalars == [0.2, 1])
+        #expect(try readNetPBM(pnm("P5 2 1 1\n", [0, 1])).scalars == [0, 1])
+        #expect(try readNetPBM(pnm("P5 2 1 15\n", [3, 15])).scalars == [0.2, 1])
     }
 
     @Test func commentsAndWhitespaceInTheHeader() throws {
@@ -75,7 +65,7 @@ struct NetPBMReadTests {
             "P5\n\n\n   2    1\n\n255\n",
         ]
         for header in headers {
-            let t = try read(pnm(header, [10, 20]))
+            let t = try readNetPBM(pnm(header, [10, 20]))
             #expect(t.scalars == scaled([10, 20], by: 255), "\(header.debugDescription)")
         }
     }
@@ -83,80 +73,80 @@ struct NetPBMReadTests {
     /// Only one whitespace byte follows maxval: a raster that starts with the
     /// byte values of space or newline must not be eaten as more whitespace.
     @Test func rasterMayStartWithWhitespaceBytes() throws {
-        let t = try read(pnm("P5 3 1 255\n", [0x20, 0x0A, 0x23]))
+        let t = try readNetPBM(pnm("P5 3 1 255\n", [0x20, 0x0A, 0x23]))
         #expect(t.scalars == scaled([32, 10, 35], by: 255))
     }
 
     @Test func trailingWhitespaceIsToleratedButNotData() throws {
-        #expect(try read(pnm("P5 1 1 255\n", [7, 0x0A])).scalars == scaled([7], by: 255))
-        let error = readError(pnm("P5 1 1 255\n", [7, 8, 9]))
+        #expect(try readNetPBM(pnm("P5 1 1 255\n", [7, 0x0A])).scalars == scaled([7], by: 255))
+        let error = readNetPBMError(pnm("P5 1 1 255\n", [7, 8, 9]))
         #expect(error?.message.contains("2 extra bytes") == true)
     }
 
     @Test func badMagic() {
-        #expect(readError(Data())?.message.contains("bad magic") == true)
-        #expect(readError(pnm("Q6 1 1 255\n", [0, 0, 0]))?.message.contains("bad magic") == true)
-        #expect(readError(pnm("P7 1 1 255\n", [0, 0, 0]))?.message.contains("bad magic") == true)
-        #expect(readError(pnm("\u{89}PNG", []))?.message.contains("bad magic") == true)
-        #expect(readError(pnm("P3 1 1 255\n0 0 0\n", []))?.message.contains("P3 (plain text") == true)
+        #expect(readNetPBMError(Data())?.message.contains("bad magic") == true)
+        #expect(readNetPBMError(pnm("Q6 1 1 255\n", [0, 0, 0]))?.message.contains("bad magic") == true)
+        #expect(readNetPBMError(pnm("P7 1 1 255\n", [0, 0, 0]))?.message.contains("bad magic") == true)
+        #expect(readNetPBMError(pnm("\u{89}PNG", []))?.message.contains("bad magic") == true)
+        #expect(readNetPBMError(pnm("P3 1 1 255\n0 0 0\n", []))?.message.contains("P3 (plain text") == true)
     }
 
     @Test func truncatedRasterNamesTheClaim() {
-        let error = readError(pnm("P6\n4 3\n255\n", [UInt8](repeating: 0, count: 20)))
+        let error = readNetPBMError(pnm("P6\n4 3\n255\n", [UInt8](repeating: 0, count: 20)))
         #expect(error?.message == "t.ppm: truncated image: header says 4x3 P6 maxval 255 = 36 bytes of raster, file has 20")
-        let wide = readError(pnm("P5 2 2 65535\n", [0, 0, 0, 0, 0, 0, 0]))
+        let wide = readNetPBMError(pnm("P5 2 2 65535\n", [0, 0, 0, 0, 0, 0, 0]))
         #expect(wide?.message.contains("= 8 bytes of raster, file has 7") == true)
     }
 
     @Test(arguments: ["P6", "P6 ", "P6 2", "P6 2 2", "P6 2 2 255", "P6 2 2 # no maxval\n", "P6 2 2 255#unended"])
     func truncatedHeader(header: String) {
-        #expect(readError(pnm(header, []))?.message.contains("truncated") == true)
+        #expect(readNetPBMError(pnm(header, []))?.message.contains("truncated") == true)
     }
 
     @Test(arguments: ["P5 0 1 255\n", "P5 1 0 255\n"])
     func emptyImages(header: String) {
-        #expect(readError(pnm(header, []))?.message.contains("empty") == true)
+        #expect(readNetPBMError(pnm(header, []))?.message.contains("empty") == true)
     }
 
     @Test func maxvalOutOfRange() {
-        #expect(readError(pnm("P5 1 1 0\n", [0]))?.message.contains("maxval 0 is outside 1...65535") == true)
-        #expect(readError(pnm("P5 1 1 65536\n", [0, 0]))?.message.contains("maxval 65536") == true)
-        #expect(readError(pnm("P5 1 1 99999999999999999999999\n", [0]))?.message.contains("maxval") == true)
+        #expect(readNetPBMError(pnm("P5 1 1 0\n", [0]))?.message.contains("maxval 0 is outside 1...65535") == true)
+        #expect(readNetPBMError(pnm("P5 1 1 65536\n", [0, 0]))?.message.contains("maxval 65536") == true)
+        #expect(readNetPBMError(pnm("P5 1 1 99999999999999999999999\n", [0]))?.message.contains("maxval") == true)
     }
 
     @Test func sampleAboveMaxval() {
-        let error = readError(pnm("P5 2 1 100\n", [100, 101]))
+        let error = readNetPBMError(pnm("P5 2 1 100\n", [100, 101]))
         #expect(error?.message.contains("sample 101 at row 0, column 1 exceeds maxval 100") == true)
-        #expect(readError(pnm("P5 1 1 1000\n", [0x03, 0xE9])) != nil)  // 1001
+        #expect(readNetPBMError(pnm("P5 1 1 1000\n", [0x03, 0xE9])) != nil)  // 1001
     }
 
     /// Sizes are checked before allocating: 100000 x 100000 x 3 > 2^31.
     @Test func absurdSizes() {
-        #expect(readError(pnm("P6 100000 100000 255\n", [0]))?.message.contains("more than 2^31") == true)
-        #expect(readError(pnm("P5 65536 65537 255\n", [0]))?.message.contains("more than 2^31") == true)
-        #expect(readError(pnm("P5 99999999999999999999999 1 255\n", [0]))?.message.contains("absurdly large") == true)
+        #expect(readNetPBMError(pnm("P6 100000 100000 255\n", [0]))?.message.contains("more than 2^31") == true)
+        #expect(readNetPBMError(pnm("P5 65536 65537 255\n", [0]))?.message.contains("more than 2^31") == true)
+        #expect(readNetPBMError(pnm("P5 99999999999999999999999 1 255\n", [0]))?.message.contains("absurdly large") == true)
     }
 
     @Test(arguments: ["P6 abc 2 255\n", "P6 2x 2 255\n", "P6 2 -2 255\n", "P6 2 2 25.5\n", "P6 +2 2 255\n",
                       "P62 2 255\n", "P6 2 2 255x"])
     func nonNumericFields(header: String) {
-        #expect(readError(pnm(header, [UInt8](repeating: 0, count: 12))) != nil)
+        #expect(readNetPBMError(pnm(header, [UInt8](repeating: 0, count: 12))) != nil)
     }
 
     /// Every prefix of a valid file must throw a RefvisError, never trap.
     @Test func noPrefixTraps() throws {
         let valid = Array(pnm("P6 # c\n2 2\n65535\n", [UInt8](repeating: 0x41, count: 24)))
-        _ = try read(Data(valid))
+        _ = try readNetPBM(Data(valid))
         for length in 0..<valid.count {
-            do { _ = try read(Data(valid.prefix(length))) } catch is RefvisError {} catch {
+            do { _ = try readNetPBM(Data(valid.prefix(length))) } catch is RefvisError {} catch {
                 Issue.record("unexpected \(error)")
             }
         }
     }
 
     @Test func readingAMissingFileThrows() throws {
-        let directory = try FileFormatTestDirectory()
-        #expect(throws: RefvisError.self) { try NetPBM.read(path: directory.file("missing.ppm")) }
+        let directory = try TemporaryDirectory(prefix: "refvis-io-test")
+        #expect(throws: RefvisError.self) { try NetPBM.read(path: directory.path("missing.ppm")) }
     }
 }
 
@@ -186,8 +176,8 @@ struct NetPBMWriteTests {
     }
 
     @Test func nanIsAnErrorAndNothingIsWritten() throws {
-        let directory = try FileFormatTestDirectory()
-        let path = directory.file("nan.ppm")
+        let directory = try TemporaryDirectory(prefix: "refvis-io-test")
+        let path = directory.path("nan.ppm")
         let image = Tensor(shape: [3, 2, 2], scalars: [0, 0, 0, 0, 0, 0, 0, .nan, 0, 0, 0, 0])
         let error = try #require(throws: RefvisError.self) { try NetPBM.write(image, to: path) }
         #expect(error.message == path + ": cannot store NaN (channel 1, row 1, column 1) in an image")
@@ -212,8 +202,8 @@ struct NetPBMWriteTests {
     /// Values k / maxval survive write then read exactly.
     @Test(arguments: [(3, 255), (1, 255), (3, 65535), (1, 1000), (3, 1)])
     func roundTripThroughAFile(channels: Int, maxval: Int) throws {
-        let directory = try FileFormatTestDirectory()
-        let path = directory.file("image.pnm")
+        let directory = try TemporaryDirectory(prefix: "refvis-io-test")
+        let path = directory.path("image.pnm")
         let (height, width) = (3, 5)
         let count = channels * height * width
         var generator = RandomGenerator(seed: 17)
