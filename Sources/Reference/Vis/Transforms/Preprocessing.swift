@@ -1,7 +1,8 @@
 import ReferenceCore
 import ReferenceIO
 // The deterministic last transforms of a render loop: the model's input
-// scaling (ImageNet normalization or InceptionV1's range) and upsampling.
+// scaling (ImageNet normalization or InceptionV1's range); the upsampling is
+// in Upsample.swift.
 
 /// torchvision's `Normalize(mean, std)` per channel, as Lucent's `normalize()`:
 /// `out[:, c] = (image[:, c] − mean[c]) / std[c]` (a `sub`, then a `div`).
@@ -48,29 +49,5 @@ public struct PreprocessInceptionV1: Transform {
         _ = try TransformImage.size(image, on: tape, kind)
         let scaled = try tape.apply1("mul", [image, tape.variable(Tensor(shape: [1], scalars: [255]))])
         return try tape.apply1("sub", [scaled, tape.variable(Tensor(shape: [1], scalars: [117]))])
-    }
-}
-
-/// Lucent's upsampling of small images: `torch.nn.Upsample(size=224,
-/// mode="bilinear", align_corners=True)`, i.e. `interpolate` to (size, size).
-public struct Upsample: Transform {
-    public let height: Int
-    public let width: Int
-    public var kind: String { "upsample" }
-
-    public init(size: Int) throws { try self.init(height: size, width: size) }
-
-    public init(height: Int, width: Int) throws {
-        guard height >= 1, width >= 1 else {
-            throw RefvisError.usage("upsample: the size must be at least 1×1, got \(height)×\(width)")
-        }
-        self.height = height
-        self.width = width
-    }
-
-    public func apply(_ image: Variable, on tape: Tape, choices: inout TransformChoices) throws -> Variable {
-        _ = try TransformImage.size(image, on: tape, kind)
-        return try tape.apply1("interpolate", [image], ["size": .ints([height, width]), "mode": .string("bilinear"),
-                                                        "align_corners": .bool(true)])
     }
 }
