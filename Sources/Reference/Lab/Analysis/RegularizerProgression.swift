@@ -44,8 +44,7 @@ public enum RegularizerStage: String, Sendable, CaseIterable {
     /// The `refvis render` options that make this stage's run.
     public var renderOptions: String {
         let r = applied(to: RenderRecipe())
-        let transforms = r.transforms.isEmpty ? "none" : r.transforms.map(\.text).joined(separator: ",")
-        return "--param \(r.parameterization.text) \(r.decorrelate == true ? "--decorrelate" : "--no-decorrelate") --transforms \(transforms)"
+        return "--param \(r.parameterization.text) \(r.decorrelate == true ? "--decorrelate" : "--no-decorrelate") --transforms \(TransformSpec.text(r.transforms))"
     }
 }
 

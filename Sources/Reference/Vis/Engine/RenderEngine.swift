@@ -64,7 +64,7 @@ public struct RenderEngine {
             guard min(size.height, size.width) >= input.minimumSize else {
                 throw RefvisError.usage("--octaves: the first phase is \(size.height)×\(size.width), smaller than model '\(model.description.name)' accepts (at least \(input.minimumSize))")
             }
-            try TransformSpec.check(recipe.transforms, height: size.height, width: size.width, option: "--transforms")
+            try TransformSpec.check(recipe.transforms, batch: recipe.batch, height: size.height, width: size.width, option: "--transforms")
             for operation in recipe.afterStep { try operation.check(height: size.height, width: size.width, option: "--after-step") }
         }
         parameterizations = try sizes.map { try recipe.parameterization.make(shape: [recipe.batch, input.channels, $0.height, $0.width]) }
