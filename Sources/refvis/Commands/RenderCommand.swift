@@ -48,10 +48,6 @@ enum RenderCommand: Command {
         positionals: 0...0)
 
     static func run(_ arguments: ParsedArguments) throws -> Int32 {
-        if let threads = arguments.value("threads") {
-            guard let n = Int(threads), n >= 1, n <= 256 else { throw RefvisError.usage("--threads: expected 1…256, got '\(threads)'") }
-            Parallel.maxThreads = n
-        }
         let settings = try RenderSetup.settings(from: arguments)
         let outPath = arguments.value("out") ?? "render.png"
         let named: [(option: String, path: String?)] = [("out", outPath), ("contact-sheet", arguments.value("contact-sheet")),
