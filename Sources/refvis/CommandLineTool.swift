@@ -70,7 +70,11 @@ enum CommandLineTool {
                 print(command.spec.help)
                 return 0
             }
-            return try command.run(command.spec.parse(rest))
+            let arguments = try command.spec.parse(rest)
+            // `--threads N` (offered by the commands that do heavy work) scopes
+            // the whole command; without it the default applies.
+            let threads = try arguments.int("threads", default: Parallel.threads, in: 1...256)
+            return try Parallel.withThreads(threads) { try command.run(arguments) }
         } catch let error as RefvisError {
             printError(error.message)
             return error.kind == .usage ? 2 : 1

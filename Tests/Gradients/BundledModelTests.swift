@@ -7,9 +7,7 @@ import ReferenceLab
 import ReferenceTestSupport
 
 /// The bundled model: its procedural dataset, its committed weights, and the
-/// reproducibility of its training. Some tests change `Parallel.maxThreads`,
-/// so the suite runs serialized with the others that do (`ThreadCountSuites`).
-extension ThreadCountSuites {
+/// reproducibility of its training.
 @Suite("Bundled model")
 struct BundledModelTests {
     /// A seed for held-out images: training uses seed 1 (and evaluates on ~1).
@@ -133,12 +131,8 @@ struct BundledModelTests {
     /// thread or several, and actually change the weights.
     @Test func shortTrainingIsBitwiseReproducible() throws {
         let configuration = ClassifierTraining.Configuration(seed: 11, steps: 3, batchSize: 4, learningRate: 1e-3, imageSize: 12)
-        let saved = Parallel.maxThreads
-        defer { Parallel.maxThreads = saved }
-        Parallel.maxThreads = 2
-        let first = try ClassifierTraining.train(BundledModel.description, configuration: configuration)
-        Parallel.maxThreads = 1
-        let second = try ClassifierTraining.train(BundledModel.description, configuration: configuration)
+        let first = try Parallel.withThreads(2) { try ClassifierTraining.train(BundledModel.description, configuration: configuration) }
+        let second = try Parallel.withThreads(1) { try ClassifierTraining.train(BundledModel.description, configuration: configuration) }
         #expect(first.parameters == second.parameters)
         #expect(first.history == second.history)
         #expect(first.history.count == 3)
@@ -163,12 +157,8 @@ struct BundledModelTests {
 
     @Test func samplesAreDeterministicAndIndependentOfThreads() throws {
         let dataset = try ProceduralPatterns(size: 20)
-        let saved = Parallel.maxThreads
-        defer { Parallel.maxThreads = saved }
-        Parallel.maxThreads = 2
-        let parallel = try dataset.batch(5..<23, seed: 42)
-        Parallel.maxThreads = 1
-        let serial = try dataset.batch(5..<23, seed: 42)
+        let parallel = try Parallel.withThreads(2) { try dataset.batch(5..<23, seed: 42) }
+        let serial = try Parallel.withThreads(1) { try dataset.batch(5..<23, seed: 42) }
         #expect(parallel.images == serial.images)
         #expect(parallel.labels == serial.labels)
         // A sample does not depend on which batch it was drawn in.
@@ -244,5 +234,4 @@ struct BundledModelTests {
         #expect(throws: RefvisError.self) { try dataset.batch([0, -2], seed: 0) }
         #expect(throws: RefvisError.self) { try dataset.balancedBatch(perClass: -1, seed: 0) }
     }
-}
 }

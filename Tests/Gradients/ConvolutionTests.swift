@@ -310,19 +310,9 @@ struct ConvolutionTests {
     }
 }
 
-/// Results must not depend on the number of threads. `Parallel.maxThreads`
-/// is a global, so this suite runs serialized with every other suite that
-/// sets it (`ThreadCountSuites`) and restores it.
-extension ThreadCountSuites {
+/// Results must not depend on the number of threads.
 @Suite("Convolution and pooling: thread-count determinism")
 struct ConvolutionDeterminismTests {
-    func withThreads<T>(_ count: Int, _ body: () throws -> T) rethrows -> T {
-        let saved = Parallel.maxThreads
-        Parallel.maxThreads = count
-        defer { Parallel.maxThreads = saved }
-        return try body()
-    }
-
     func bits(_ t: Tensor) -> [UInt64] { t.scalars.map(\.bitPattern) }
 
     @Test(arguments: [
@@ -341,9 +331,9 @@ struct ConvolutionDeterminismTests {
             return (y, try conv2dBackward(g, input: x, weight: w, withBias: true, stride: stride, padding: padding,
                                           dilation: dilation, groups: groups))
         }
-        let (y1, g1) = try withThreads(1, run)
-        let (y2, g2) = try withThreads(2, run)
-        let (y3, g3) = try withThreads(3, run)
+        let (y1, g1) = try Parallel.withThreads(1, run)
+        let (y2, g2) = try Parallel.withThreads(2, run)
+        let (y3, g3) = try Parallel.withThreads(3, run)
         #expect(bits(y1) == bits(y2) && bits(y1) == bits(y3))
         #expect(bits(g1.input) == bits(g2.input) && bits(g1.input) == bits(g3.input))
         #expect(bits(g1.weight) == bits(g2.weight) && bits(g1.weight) == bits(g3.weight))
@@ -363,8 +353,7 @@ struct ConvolutionDeterminismTests {
                     try avgPool2dBackward(g, inputShape: x.shape, kernelSize: [3], stride: [2], padding: [1],
                                           ceilMode: true, countIncludePad: false)]
         }
-        let one = try withThreads(1, run), two = try withThreads(2, run)
+        let one = try Parallel.withThreads(1, run), two = try Parallel.withThreads(2, run)
         for (a, b) in zip(one, two) { #expect(bits(a) == bits(b)) }
     }
-}
 }

@@ -21,7 +21,6 @@ enum BenchCommand: Command {
 
     static func run(_ arguments: ParsedArguments) throws -> Int32 {
         let repetitions = try arguments.int("repetitions", default: 7, in: 1...1000)
-        Parallel.maxThreads = try arguments.int("threads", default: Parallel.maxThreads, in: 1...256)
         #if DEBUG
         printError("note: this is a debug build; use 'swift build -c release' for meaningful numbers")
         #endif
@@ -29,7 +28,7 @@ enum BenchCommand: Command {
             let steps = try arguments.value("steps").map { _ in try arguments.int("steps", default: 512, in: 1...100_000) }
             return try renderBenchmark(steps: steps)
         }
-        print("threads: \(Parallel.maxThreads), repetitions: \(repetitions) (median after 2 warm-up runs)")
+        print("threads: \(Parallel.threads), repetitions: \(repetitions) (median after 2 warm-up runs)")
         let results = Benchmarks.run(repetitions: repetitions, warmup: 2)
         let rows = results.map { result in
             [result.name, String(format: "%.2f", result.milliseconds), result.gflops.map { String(format: "%.2f", $0) } ?? "-"]
@@ -44,7 +43,7 @@ enum BenchCommand: Command {
         if let steps { recipe.thresholds = [steps] }
         let result = try Benchmarks.render(recipe)
         let total = result.timings.total
-        print("refvis render (defaults\(steps.map { ", --steps \($0)" } ?? "")): \(result.size) px, \(result.steps) steps, threads \(Parallel.maxThreads)")
+        print("refvis render (defaults\(steps.map { ", --steps \($0)" } ?? "")): \(result.size) px, \(result.steps) steps, threads \(Parallel.threads)")
         print(String(format: "wall time %.1f s (%.1f ms per step; the loop's stages account for %.1f s)",
                      result.wallSeconds, 1000 * result.wallSeconds / Double(result.steps), total))
         let rows = result.stages.map { stage -> [String] in

@@ -44,9 +44,6 @@ enum EvidenceCommand: Command {
         positionals: 0...0)
 
     static func run(_ arguments: ParsedArguments) throws -> Int32 {
-        if arguments.value("threads") != nil {
-            Parallel.maxThreads = try arguments.int("threads", default: 1, in: 1...256)
-        }
         let only = arguments.value("only").map { $0.split(separator: ",").map(String.init) } ?? parts
         for part in only where !parts.contains(part) {
             throw RefvisError.usage("--only: unknown part '\(part)' (\(parts.joined(separator: ", ")))")

@@ -46,10 +46,6 @@ enum RenderCommand: Command {
         positionals: 0...0)
 
     static func run(_ arguments: ParsedArguments) throws -> Int32 {
-        if let threads = arguments.value("threads") {
-            guard let n = Int(threads), n >= 1, n <= 256 else { throw RefvisError.usage("--threads: expected 1…256, got '\(threads)'") }
-            Parallel.maxThreads = n
-        }
         let recipe: RenderRecipe
         if let path = arguments.value("resume") {
             let stageOptions = ["recipe", "model", "weights", "objective", "size", "batch", "steps", "thresholds", "param", "seed", "optimizer", "lr", "transforms"]

@@ -55,7 +55,6 @@ enum TrainCommand: Command {
             }
             configuration.learningRate = rate
         }
-        Parallel.maxThreads = try arguments.int("threads", default: Parallel.maxThreads, in: 1...256)
         let directory = arguments.value("out") ?? RepositoryFixtures.directory() + "/models"
         try createDirectory(directory)
         keepFreedMemory()
@@ -117,7 +116,7 @@ enum TrainCommand: Command {
         let rate = String(format: "%.2f", Double(configuration.steps) / max(seconds, 1e-9))
         var lines = ["trained \(BundledModel.name) for \(configuration.steps) steps of \(configuration.batchSize) images "
             + "(seed \(configuration.seed), lr \(configuration.learningRate)) in \(formatTrainingDuration(seconds)) "
-            + "(\(rate) steps/s, \(Parallel.maxThreads) threads)"]
+            + "(\(rate) steps/s, \(Parallel.threads) threads)"]
         let window = max(1, history.count / 10)
         lines.append("training loss and accuracy, mean over each tenth of the steps:")
         var rows = [[String]]()

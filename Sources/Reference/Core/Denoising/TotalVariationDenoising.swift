@@ -130,11 +130,11 @@ public func denoiseTVChambolle(_ image: Tensor, weight: Double = 0.1, eps: Doubl
     image.scalars.withUnsafeBufferPointer { source in
         result.withUnsafeMutableBufferPointer { destination in
             // Each plane is read and written by exactly one worker.
-            nonisolated(unsafe) let input = source
-            nonisolated(unsafe) let output = destination
+            let input = SharedInput(source)
+            let output = SharedOutput(destination)
             Parallel.forEach(planes) { plane in
-                let slice = UnsafeBufferPointer(rebasing: input[(plane * area)..<((plane + 1) * area)])
-                let target = UnsafeMutableBufferPointer(rebasing: output[(plane * area)..<((plane + 1) * area)])
+                let slice = input.slice((plane * area)..<((plane + 1) * area))
+                let target = output.slice((plane * area)..<((plane + 1) * area))
                 chambolle(slice, shape: [h, w], weight: weight, eps: eps, maxNumIter: maxNumIter, into: target)
             }
         }

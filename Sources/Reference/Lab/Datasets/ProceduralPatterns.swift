@@ -77,9 +77,10 @@ public struct ProceduralPatterns: Sendable {
         _ = try Tensor.checkedElementCount([list.count, 3, size, size], context: "procedural patterns batch")
         var scalars = [Double](repeating: 0, count: list.count * stride)
         scalars.withUnsafeMutableBufferPointer { buffer in
-            nonisolated(unsafe) let base = buffer.baseAddress!
+            // Image n writes only its own stride of the batch.
+            let output = SharedOutput(buffer)
             Parallel.forEach(list.count) { n in
-                render(index: list[n], seed: seed, into: base + n * stride)
+                render(index: list[n], seed: seed, into: output.base + n * stride)
             }
         }
         return (Tensor(shape: [list.count, 3, size, size], scalars: scalars), list.map(ProceduralPatterns.label(index:)))

@@ -97,10 +97,10 @@ extension Conv2dKernels {
             weight.withUnsafeBufferPointer { wBuffer in
                 offsets.withUnsafeBufferPointer { offsetBuffer in
                     result.withUnsafeMutableBufferPointer { resultBuffer in
-                        let gradOut = ReadOnly(address: gBuffer.baseAddress!)
-                        let w = ReadOnly(address: wBuffer.baseAddress!)
-                        let offsetTable = ReadOnly(address: offsetBuffer.baseAddress!)
-                        let gradIn = Shared(address: resultBuffer.baseAddress!)
+                        let gradOut = SharedInput(gBuffer)
+                        let w = SharedInput(wBuffer)
+                        let offsetTable = SharedInput(offsetBuffer)
+                        let gradIn = SharedOutput(resultBuffer)
                         Parallel.forEach(g.batch * g.groups * blocks) { task in
                             let n = task / (g.groups * blocks)
                             let group = (task / blocks) % g.groups
@@ -112,11 +112,11 @@ extension Conv2dKernels {
                             defer { packed.deallocate() }
                             pack(taps: taps, count: count, into: packed) { j, t in
                                 let o = tapWeights[t] / kernelArea, k = tapWeights[t] % kernelArea
-                                return w.address[((group * groupOut + o) * groupIn + firstIn + j) * kernelArea + k]
+                                return w.base[((group * groupOut + o) * groupIn + firstIn + j) * kernelArea + k]
                             }
                             let row = UnsafeMutablePointer<Double>.allocate(capacity: lanes * rowCapacity)
                             defer { row.deallocate() }
-                            let source = gradOut.address + (n * g.outChannels + group * groupOut) * planeSize
+                            let source = gradOut.base + (n * g.outChannels + group * groupOut) * planeSize
                             for ih in 0..<g.height {
                                 let paddedRow = ih + g.paddingHeight
                                 // Rows no tap reaches keep their zeros.
@@ -133,11 +133,11 @@ extension Conv2dKernels {
                                     let phase = rowPhase * columnPhaseIDs.count + columnPhase
                                     let start = phaseStart[phase]
                                     gatherRow(source, base: ownRow * workspace.width + first, step: 1, count: elements,
-                                              offsets: offsetTable.address + start, weights: packed + start * lanes,
+                                              offsets: offsetTable.base + start, weights: packed + start * lanes,
                                               taps: phaseStart[phase + 1] - start, into: row)
                                     let firstColumn = residue + sw * first - g.paddingWidth
                                     for j in 0..<count {
-                                        let destination = gradIn.address + ((n * g.inChannels + group * groupIn + firstIn + j) * g.height + ih) * g.width
+                                        let destination = gradIn.base + ((n * g.inChannels + group * groupIn + firstIn + j) * g.height + ih) * g.width
                                         let sums = row + j * elements
                                         for e in 0..<elements { destination[firstColumn + e * sw] = sums[e] }
                                     }

@@ -20,17 +20,6 @@ enum Conv2dKernels {
     /// Channels handled together by one tile (the tiles are written for 4).
     static let lanes = 4
 
-    /// A pointer that a `Parallel.forEach` body may write through; every
-    /// slice writes only the elements it owns.
-    struct Shared: @unchecked Sendable {
-        let address: UnsafeMutablePointer<Double>
-    }
-
-    /// A read-only pointer for `Parallel.forEach` bodies.
-    struct ReadOnly<Element>: @unchecked Sendable {
-        let address: UnsafePointer<Element>
-    }
-
     /// The input with `padding` zeros on each side of both spatial axes,
     /// shape `(N, C, H + 2ph, W + 2pw)`; the input itself when there is no padding.
     static func padded(_ input: [Double], _ g: Conv2dGeometry) -> [Double] {
@@ -120,10 +109,10 @@ enum Conv2dKernels {
             weight.withUnsafeBufferPointer { wBuffer in
                 offsets.withUnsafeBufferPointer { offsetBuffer in
                     output.withUnsafeMutableBufferPointer { outBuffer in
-                        let x = ReadOnly(address: xBuffer.baseAddress!)
-                        let w = ReadOnly(address: wBuffer.baseAddress!)
-                        let tapOffsets = ReadOnly(address: offsetBuffer.baseAddress!)
-                        let out = Shared(address: outBuffer.baseAddress!)
+                        let x = SharedInput(xBuffer)
+                        let w = SharedInput(wBuffer)
+                        let tapOffsets = SharedInput(offsetBuffer)
+                        let out = SharedOutput(outBuffer)
                         Parallel.forEach(g.batch * g.groups * blocks) { task in
                             let n = task / (g.groups * blocks)
                             let group = (task / blocks) % g.groups
@@ -132,15 +121,15 @@ enum Conv2dKernels {
                             let count = min(lanes, groupOut - block * lanes)
                             let packed = UnsafeMutablePointer<Double>.allocate(capacity: taps * lanes)
                             defer { packed.deallocate() }
-                            pack(taps: taps, count: count, into: packed) { j, t in w.address[(firstOut + j) * taps + t] }
+                            pack(taps: taps, count: count, into: packed) { j, t in w.base[(firstOut + j) * taps + t] }
                             let row = UnsafeMutablePointer<Double>.allocate(capacity: lanes * g.outWidth)
                             defer { row.deallocate() }
-                            let source = x.address + (n * g.inChannels + group * groupIn) * planeSize
+                            let source = x.base + (n * g.inChannels + group * groupIn) * planeSize
                             for oh in 0..<g.outHeight {
                                 gatherRow(source, base: oh * g.strideHeight * g.paddedWidth, step: g.strideWidth, count: g.outWidth,
-                                          offsets: tapOffsets.address, weights: packed, taps: taps, into: row)
+                                          offsets: tapOffsets.base, weights: packed, taps: taps, into: row)
                                 for j in 0..<count {
-                                    let destination = out.address + ((n * g.outChannels + firstOut + j) * g.outHeight + oh) * g.outWidth
+                                    let destination = out.base + ((n * g.outChannels + firstOut + j) * g.outHeight + oh) * g.outWidth
                                     let sums = row + j * g.outWidth
                                     if let bias {
                                         let b = bias[firstOut + j]

@@ -17,9 +17,9 @@ extension Conv2dKernels {
         xPadded.withUnsafeBufferPointer { xBuffer in
             outputGradient.withUnsafeBufferPointer { gBuffer in
                 result.withUnsafeMutableBufferPointer { resultBuffer in
-                    let x = ReadOnly(address: xBuffer.baseAddress!)
-                    let gradOut = ReadOnly(address: gBuffer.baseAddress!)
-                    let gradWeight = Shared(address: resultBuffer.baseAddress!)
+                    let x = SharedInput(xBuffer)
+                    let gradOut = SharedInput(gBuffer)
+                    let gradWeight = SharedOutput(resultBuffer)
                     Parallel.forEach(g.groups * blocks) { task in
                         let group = task / blocks
                         let block = task % blocks
@@ -35,7 +35,7 @@ extension Conv2dKernels {
                                     for i in 0..<outArea { destination[i * lanes] = 0 }
                                     continue
                                 }
-                                let source = gradOut.address + (n * g.outChannels + firstOut + j) * outArea
+                                let source = gradOut.base + (n * g.outChannels + firstOut + j) * outArea
                                 for i in 0..<outArea { destination[i * lanes] = source[i] }
                             }
                         }
@@ -44,14 +44,14 @@ extension Conv2dKernels {
                         // Runs `body(source row, gradient row)` over every (n, oh) in order.
                         func forEachRow(_ body: (UnsafePointer<Double>, UnsafePointer<Double>) -> Void) {
                             for n in 0..<g.batch {
-                                let plane = x.address + (n * g.inChannels + group * groupIn) * planeSize
+                                let plane = x.base + (n * g.inChannels + group * groupIn) * planeSize
                                 for oh in 0..<g.outHeight {
                                     body(plane + oh * g.strideHeight * g.paddedWidth, interleaved + (n * outArea + oh * g.outWidth) * lanes)
                                 }
                             }
                         }
                         func store(tap: Int, sums: UnsafePointer<Double>) {
-                            for j in 0..<count { gradWeight.address[(firstOut + j) * taps + tap] = sums[j] }
+                            for j in 0..<count { gradWeight.base[(firstOut + j) * taps + tap] = sums[j] }
                         }
                         var t = 0
                         while t + 4 <= taps {

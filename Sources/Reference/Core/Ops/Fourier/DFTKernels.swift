@@ -28,15 +28,15 @@ enum DFTKernels {
         x.real.withUnsafeBufferPointer { xr in x.imag.withUnsafeBufferPointer { xi in
         m.real.withUnsafeBufferPointer { mr in m.imag.withUnsafeBufferPointer { mi in
         out.real.withUnsafeMutableBufferPointer { yr in out.imag.withUnsafeMutableBufferPointer { yi in
-            // Each worker writes only its own output rows; the pointers stay inside this call.
-            nonisolated(unsafe) let (xr, xi, mr, mi) = (xr.baseAddress!, xi.baseAddress!, mr.baseAddress!, mi.baseAddress!)
-            nonisolated(unsafe) let (yr, yi) = (yr.baseAddress!, yi.baseAddress!)
+            // Each worker writes only its own output rows.
+            let (xr, xi, mr, mi) = (SharedInput(xr), SharedInput(xi), SharedInput(mr), SharedInput(mi))
+            let (yr, yi) = (SharedOutput(yr), SharedOutput(yi))
             forEachRow(rows, work: rows * used * width) { row in
-                let (inR, inI) = (xr + row * length, xi + row * length)
-                let (outR, outI) = (yr + row * width, yi + row * width)
+                let (inR, inI) = (xr.base + row * length, xi.base + row * length)
+                let (outR, outI) = (yr.base + row * width, yi.base + row * width)
                 for j in 0..<used {
                     let (a, b) = (inR[j], inI[j])
-                    let (c, s) = (mr + j * width, mi + j * width)
+                    let (c, s) = (mr.base + j * width, mi.base + j * width)
                     for k in 0..<width {
                         outR[k] += a * c[k] - b * s[k]
                         outI[k] += a * s[k] + b * c[k]
@@ -57,14 +57,14 @@ enum DFTKernels {
         x.withUnsafeBufferPointer { xr in
         m.real.withUnsafeBufferPointer { mr in m.imag.withUnsafeBufferPointer { mi in
         out.real.withUnsafeMutableBufferPointer { yr in out.imag.withUnsafeMutableBufferPointer { yi in
-            nonisolated(unsafe) let (xr, mr, mi) = (xr.baseAddress!, mr.baseAddress!, mi.baseAddress!)
-            nonisolated(unsafe) let (yr, yi) = (yr.baseAddress!, yi.baseAddress!)
+            let (xr, mr, mi) = (SharedInput(xr), SharedInput(mr), SharedInput(mi))
+            let (yr, yi) = (SharedOutput(yr), SharedOutput(yi))
             forEachRow(rows, work: rows * used * width) { row in
-                let input = xr + row * length
-                let (outR, outI) = (yr + row * width, yi + row * width)
+                let input = xr.base + row * length
+                let (outR, outI) = (yr.base + row * width, yi.base + row * width)
                 for j in 0..<used {
                     let a = input[j]
-                    let (c, s) = (mr + j * width, mi + j * width)
+                    let (c, s) = (mr.base + j * width, mi.base + j * width)
                     for k in 0..<width {
                         outR[k] += a * c[k]
                         outI[k] += a * s[k]
@@ -85,14 +85,14 @@ enum DFTKernels {
         x.real.withUnsafeBufferPointer { xr in x.imag.withUnsafeBufferPointer { xi in
         m.real.withUnsafeBufferPointer { mr in m.imag.withUnsafeBufferPointer { mi in
         out.withUnsafeMutableBufferPointer { y in
-            nonisolated(unsafe) let (xr, xi, mr, mi) = (xr.baseAddress!, xi.baseAddress!, mr.baseAddress!, mi.baseAddress!)
-            nonisolated(unsafe) let y = y.baseAddress!
+            let (xr, xi, mr, mi) = (SharedInput(xr), SharedInput(xi), SharedInput(mr), SharedInput(mi))
+            let y = SharedOutput(y)
             forEachRow(rows, work: rows * used * width) { row in
-                let (inR, inI) = (xr + row * length, xi + row * length)
-                let output = y + row * width
+                let (inR, inI) = (xr.base + row * length, xi.base + row * length)
+                let output = y.base + row * width
                 for j in 0..<used {
                     let (a, b) = (inR[j], inI[j])
-                    let (c, s) = (mr + j * width, mi + j * width)
+                    let (c, s) = (mr.base + j * width, mi.base + j * width)
                     for k in 0..<width { output[k] += a * c[k] - b * s[k] }
                 }
             }
@@ -111,15 +111,15 @@ enum DFTKernels {
         x.real.withUnsafeBufferPointer { xr in x.imag.withUnsafeBufferPointer { xi in
         m.real.withUnsafeBufferPointer { mr in m.imag.withUnsafeBufferPointer { mi in
         out.real.withUnsafeMutableBufferPointer { yr in out.imag.withUnsafeMutableBufferPointer { yi in
-            nonisolated(unsafe) let (xr, xi, mr, mi) = (xr.baseAddress!, xi.baseAddress!, mr.baseAddress!, mi.baseAddress!)
-            nonisolated(unsafe) let (yr, yi) = (yr.baseAddress!, yi.baseAddress!)
+            let (xr, xi, mr, mi) = (SharedInput(xr), SharedInput(xi), SharedInput(mr), SharedInput(mi))
+            let (yr, yi) = (SharedOutput(yr), SharedOutput(yi))
             forEachRow(batches * height, work: batches * height * used * inner) { outputRow in
                 let (batch, k) = (outputRow / height, outputRow % height)
-                let (outR, outI) = (yr + outputRow * inner, yi + outputRow * inner)
+                let (outR, outI) = (yr.base + outputRow * inner, yi.base + outputRow * inner)
                 for j in 0..<used {
-                    let (c, s) = (mr[j * height + k], mi[j * height + k])
+                    let (c, s) = (mr.base[j * height + k], mi.base[j * height + k])
                     let source = (batch * length + j) * inner
-                    let (inR, inI) = (xr + source, xi + source)
+                    let (inR, inI) = (xr.base + source, xi.base + source)
                     for t in 0..<inner {
                         outR[t] += c * inR[t] - s * inI[t]
                         outI[t] += s * inR[t] + c * inI[t]

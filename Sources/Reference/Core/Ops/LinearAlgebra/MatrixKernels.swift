@@ -25,15 +25,13 @@ enum MatrixKernels {
         a.withUnsafeBufferPointer { aBuffer in
             b.withUnsafeBufferPointer { bBuffer in
                 c.withUnsafeMutableBufferPointer { cBuffer in
-                    guard let aBase = aBuffer.baseAddress, let bBase = bBuffer.baseAddress,
-                          let cBase = cBuffer.baseAddress else { return }
-                    // Each row is written by exactly one worker; the pointers stay inside this call.
-                    nonisolated(unsafe) let aPointer = aBase, bPointer = bBase, cPointer = cBase
+                    // Each row is written by exactly one worker.
+                    let aShared = SharedInput(aBuffer), bShared = SharedInput(bBuffer), cShared = SharedOutput(cBuffer)
                     let computeRow: @Sendable (Int) -> Void = { row in
                         let batch = row / n, i = row % n
-                        let aRow = aPointer + (aBatch[batch] * n + i) * k
-                        let bMatrix = bPointer + bBatch[batch] * k * m
-                        let cRow = cPointer + row * m
+                        let aRow = aShared.base + (aBatch[batch] * n + i) * k
+                        let bMatrix = bShared.base + bBatch[batch] * k * m
+                        let cRow = cShared.base + row * m
                         for p in 0..<k {
                             let scale = aRow[p]
                             let bRow = bMatrix + p * m

@@ -25,19 +25,19 @@ func maxPool2dArgmax(_ input: [Double], _ g: Pool2dGeometry) -> MaxPoolArgmax {
     input.withUnsafeBufferPointer { inBuffer in
         values.withUnsafeMutableBufferPointer { valueBuffer in
             indices.withUnsafeMutableBufferPointer { indexBuffer in
-                let source = PoolingPointer(inBuffer.baseAddress!)
-                let valueOut = PoolingMutablePointer(valueBuffer.baseAddress!)
-                let indexOut = PoolingMutablePointer(indexBuffer.baseAddress!)
+                let source = SharedInput(inBuffer)
+                let valueOut = SharedOutput(valueBuffer)
+                let indexOut = SharedOutput(indexBuffer)
                 Parallel.forEach(g.planes) { plane in
-                    let x = source.address + plane * inArea
+                    let x = source.base + plane * inArea
                     let columns = (0..<w.outputSize).map { validTaps(w, $0) }
                     for oh in 0..<h.outputSize {
                         let rows = validTaps(h, oh)
                         for ow in 0..<w.outputSize {
                             let (best, bestIndex) = windowMaximum(x, rows: rows, columns: columns[ow], width: w.inputSize)
                             let o = plane * outArea + oh * w.outputSize + ow
-                            valueOut.address[o] = best
-                            indexOut.address[o] = bestIndex
+                            valueOut.base[o] = best
+                            indexOut.base[o] = bestIndex
                         }
                     }
                 }
@@ -150,30 +150,18 @@ public func maxPool2dBackward(_ outputGradient: Tensor, input: Tensor, kernelSiz
     outputGradient.scalars.withUnsafeBufferPointer { gBuffer in
         indices.withUnsafeBufferPointer { indexBuffer in
             result.withUnsafeMutableBufferPointer { resultBuffer in
-                let gradient = PoolingPointer(gBuffer.baseAddress!)
-                let chosen = PoolingPointer(indexBuffer.baseAddress!)
-                let out = PoolingMutablePointer(resultBuffer.baseAddress!)
+                let gradient = SharedInput(gBuffer)
+                let chosen = SharedInput(indexBuffer)
+                let out = SharedOutput(resultBuffer)
                 Parallel.forEach(g.planes) { plane in
-                    let destination = out.address + plane * inArea
+                    let destination = out.base + plane * inArea
                     for o in (plane * outArea)..<((plane + 1) * outArea) {
-                        let index = chosen.address[o]
-                        if index >= 0 { destination[index] += gradient.address[o] }
+                        let index = chosen.base[o]
+                        if index >= 0 { destination[index] += gradient.base[o] }
                     }
                 }
             }
         }
     }
     return Tensor(shape: input.shape, scalars: result)
-}
-
-/// Read-only pointers for `Parallel.forEach` bodies of the pooling kernels.
-struct PoolingPointer<Element>: @unchecked Sendable {
-    let address: UnsafePointer<Element>
-    init(_ address: UnsafePointer<Element>) { self.address = address }
-}
-
-/// Writable pointers for `Parallel.forEach` bodies; each plane writes only its own slice.
-struct PoolingMutablePointer<Element>: @unchecked Sendable {
-    let address: UnsafeMutablePointer<Element>
-    init(_ address: UnsafeMutablePointer<Element>) { self.address = address }
 }

@@ -13,17 +13,17 @@ func windowSums(_ input: [Double], planes: Int, inputWidth: Int, inputArea: Int,
     if result.isEmpty { return result }
     input.withUnsafeBufferPointer { inBuffer in
         result.withUnsafeMutableBufferPointer { outBuffer in
-            let source = PoolingPointer(inBuffer.baseAddress!)
-            let out = PoolingMutablePointer(outBuffer.baseAddress!)
+            let source = SharedInput(inBuffer)
+            let out = SharedOutput(outBuffer)
             Parallel.forEach(planes) { plane in
-                let x = source.address + plane * inputArea
+                let x = source.base + plane * inputArea
                 for (oh, r) in rows.enumerated() {
                     for (ow, c) in columns.enumerated() {
                         var sum = 0.0
                         for ih in r {
                             for iw in c { sum += x[ih * inputWidth + iw] }
                         }
-                        out.address[plane * outArea + oh * outWidth + ow] = finish(sum, oh, ow)
+                        out.base[plane * outArea + oh * outWidth + ow] = finish(sum, oh, ow)
                     }
                 }
             }
@@ -43,13 +43,13 @@ func spreadOverWindows(_ outputGradient: [Double], planes: Int, inputWidth: Int,
     if result.isEmpty || outArea == 0 { return result }
     outputGradient.withUnsafeBufferPointer { gBuffer in
         result.withUnsafeMutableBufferPointer { resultBuffer in
-            let gradient = PoolingPointer(gBuffer.baseAddress!)
-            let out = PoolingMutablePointer(resultBuffer.baseAddress!)
+            let gradient = SharedInput(gBuffer)
+            let out = SharedOutput(resultBuffer)
             Parallel.forEach(planes) { plane in
-                let destination = out.address + plane * inputArea
+                let destination = out.base + plane * inputArea
                 for (oh, r) in rows.enumerated() {
                     for (ow, c) in columns.enumerated() {
-                        guard let part = share(gradient.address[plane * outArea + oh * outWidth + ow], oh, ow) else { continue }
+                        guard let part = share(gradient.base[plane * outArea + oh * outWidth + ow], oh, ow) else { continue }
                         for ih in r {
                             for iw in c { destination[ih * inputWidth + iw] += part }
                         }

@@ -95,15 +95,15 @@ public func gridSample(_ input: Tensor, _ grid: Tensor, mode: GridSampleMode = .
     let output = [Double](unsafeUninitializedCapacity: count) { outputBuffer, initialized in
         input.scalars.withUnsafeBufferPointer { inputBuffer in
             grid.scalars.withUnsafeBufferPointer { gridBuffer in
-                // Each task writes one output row of every channel of one image; the pointers stay inside this call.
-                nonisolated(unsafe) let source = inputBuffer.baseAddress!
-                nonisolated(unsafe) let points = gridBuffer.baseAddress!
-                nonisolated(unsafe) let destination = outputBuffer.baseAddress!
+                // Each task writes one output row of every channel of one image.
+                let source = SharedInput(inputBuffer)
+                let points = SharedInput(gridBuffer)
+                let destination = SharedOutput(outputBuffer)
                 Parallel.forEach(g.batch * g.outputHeight) { task in
                     let n = task / g.outputHeight, oh = task % g.outputHeight
-                    let image = source + n * g.channels * g.inputPlane
-                    let rowPoints = points + (n * g.outputPlane + oh * g.outputWidth) * 2
-                    let rowOutput = destination + n * g.channels * g.outputPlane + oh * g.outputWidth
+                    let image = source.base + n * g.channels * g.inputPlane
+                    let rowPoints = points.base + (n * g.outputPlane + oh * g.outputWidth) * 2
+                    let rowOutput = destination.base + n * g.channels * g.outputPlane + oh * g.outputWidth
                     switch mode {
                     case .bilinear:
                         GridSampleKernels.bilinearRow(image, rowPoints, rowOutput, g, axisX, axisY)
@@ -152,24 +152,24 @@ public func gridSampleBackward(_ gradOutput: Tensor, input: Tensor, grid: Tensor
                 gradInput.withUnsafeMutableBufferPointer { gradInputBuffer in
                     gradGrid.withUnsafeMutableBufferPointer { gradGridBuffer in
                         // Batch item n writes only its own slices of both gradients.
-                        nonisolated(unsafe) let source = inputBuffer.baseAddress!
-                        nonisolated(unsafe) let points = gridBuffer.baseAddress!
-                        nonisolated(unsafe) let upstream = gradOutputBuffer.baseAddress!
-                        nonisolated(unsafe) let inputGradient = gradInputBuffer.baseAddress!
-                        nonisolated(unsafe) let gridGradient = gradGridBuffer.baseAddress!
+                        let source = SharedInput(inputBuffer)
+                        let points = SharedInput(gridBuffer)
+                        let upstream = SharedInput(gradOutputBuffer)
+                        let inputGradient = SharedOutput(gradInputBuffer)
+                        let gridGradient = SharedOutput(gradGridBuffer)
                         Parallel.forEach(g.batch) { n in
                             let imageOffset = n * g.channels * g.inputPlane
                             let pointOffset = n * g.outputPlane * 2
-                            let upstreamImage = upstream + n * g.channels * g.outputPlane
+                            let upstreamImage = upstream.base + n * g.channels * g.outputPlane
                             switch mode {
                             case .bilinear:
                                 GridSampleKernels.bilinearBackward(
-                                    source + imageOffset, points + pointOffset, upstreamImage,
-                                    inputGradient + imageOffset, gridGradient + pointOffset, g, axisX, axisY)
+                                    source.base + imageOffset, points.base + pointOffset, upstreamImage,
+                                    inputGradient.base + imageOffset, gridGradient.base + pointOffset, g, axisX, axisY)
                             case .nearest:
                                 // The grid gradient stays zero.
-                                GridSampleKernels.nearestBackward(points + pointOffset, upstreamImage,
-                                                                  inputGradient + imageOffset, g, axisX, axisY)
+                                GridSampleKernels.nearestBackward(points.base + pointOffset, upstreamImage,
+                                                                  inputGradient.base + imageOffset, g, axisX, axisY)
                             }
                         }
                     }

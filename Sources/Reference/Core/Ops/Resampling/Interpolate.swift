@@ -219,11 +219,11 @@ private func interpolate(_ input: Tensor, _ plan: InterpolatePlan) -> Tensor {
     let output = [Double](unsafeUninitializedCapacity: count) { outputBuffer, initialized in
         input.scalars.withUnsafeBufferPointer { inputBuffer in
             // One plane per task; each writes only its own output plane.
-            nonisolated(unsafe) let source = inputBuffer.baseAddress!
-            nonisolated(unsafe) let destination = outputBuffer.baseAddress!
+            let source = SharedInput(inputBuffer)
+            let destination = SharedOutput(outputBuffer)
             Parallel.forEach(plan.planes) { plane in
-                let x = source + plane * inArea
-                var out = destination + plane * outArea
+                let x = source.base + plane * inArea
+                var out = destination.base + plane * outArea
                 for oh in 0..<h.outputSize {
                     let row0 = x + h.index0[oh] * w.inputSize, row1 = x + h.index1[oh] * w.inputSize
                     for ow in 0..<w.outputSize {
@@ -253,11 +253,11 @@ private func interpolateBackward(_ gradOutput: Tensor, _ plan: InterpolatePlan) 
     gradOutput.scalars.withUnsafeBufferPointer { gradientBuffer in
         result.withUnsafeMutableBufferPointer { resultBuffer in
             // One plane per task; each accumulates only into its own input plane.
-            nonisolated(unsafe) let upstream = gradientBuffer.baseAddress!
-            nonisolated(unsafe) let destination = resultBuffer.baseAddress!
+            let upstream = SharedInput(gradientBuffer)
+            let destination = SharedOutput(resultBuffer)
             Parallel.forEach(plan.planes) { plane in
-                var g = upstream + plane * outArea
-                let gi = destination + plane * inArea
+                var g = upstream.base + plane * outArea
+                let gi = destination.base + plane * inArea
                 for oh in 0..<h.outputSize {
                     let row0 = gi + h.index0[oh] * w.inputSize, row1 = gi + h.index1[oh] * w.inputSize
                     for ow in 0..<w.outputSize {
