@@ -23,9 +23,10 @@ struct RenderOutputs {
                                                          ("trace", trace), ("checkpoint", arguments.value("checkpoint"))]
         let outputs = named.compactMap { entry in entry.path.map { (option: entry.option, path: $0) } }
         for (option, path) in outputs { try Self.checkWritable(path, option: option) }
-        for (option, allowed) in [("out", Self.imageExtensions), ("contact-sheet", Self.sheetExtensions)] {
+        for (option, allowed, names) in [("out", Self.imageExtensions, ".png or .ppm (a picture) or .npy (the array)"),
+                                         ("contact-sheet", Self.sheetExtensions, ".png or .ppm")] {
             if let path = outputs.first(where: { $0.option == option })?.path, !allowed.contains((path as NSString).pathExtension.lowercased()) {
-                throw RefvisError.usage("--\(option) \(path): written as \(allowed.sorted().map { "." + $0 }.joined(separator: ", ")), by extension")
+                throw RefvisError.usage("--\(option) \(path): written as \(names), by extension")
             }
         }
         for (index, output) in outputs.enumerated() {

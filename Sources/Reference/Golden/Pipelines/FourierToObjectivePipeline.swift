@@ -130,13 +130,14 @@ public struct FourierToObjectivePipeline: GoldenPipeline {
             }
         }, imageGradient: { imageGradient = $0 })
         // The engine differentiates the loss −objective; the case records
-        // d objective, which is the exact negation (IEEE negation is exact).
+        // d objective = 0 − d loss: exact for every value, and a zero comes
+        // out +0, as differentiating the objective itself gives it.
         run.arrays["gradient_spectrum"] = negated(evaluation.gradients[0])
         run.arrays["gradient_image"] = negated(imageGradient!)
         return run
     }
 
-    static func negated(_ t: Tensor) -> Tensor { Tensor(shape: t.shape, scalars: t.scalars.map { -$0 }) }
+    static func negated(_ t: Tensor) -> Tensor { Tensor(shape: t.shape, scalars: t.scalars.map { 0 - $0 }) }
 
     /// The case description for the arrays just computed.
     static func describe(_ run: Run, arrays: [String: Tensor], weights: [GoldenArray],
