@@ -8,8 +8,9 @@ import ReferenceTestSupport
 /// The optimizers: each one's first steps against values worked by hand from
 /// torch.optim's update rules (here), L-BFGS's line search pieces
 /// (OptimizerLBFGSTests), convergence on a convex quadratic and on the
-/// Rosenbrock function (OptimizerConvergenceTests), and the factory and bad
-/// input (OptimizerFactoryTests). The helpers below are shared by those files.
+/// Rosenbrock function (OptimizerConvergenceTests), the factory and bad input
+/// (OptimizerFactoryTests), and settings (OptimizerSettingsTests). The helpers
+/// below are shared by those files.
 @Suite("Optimizer")
 struct OptimizerTests {
     // MARK: Helpers

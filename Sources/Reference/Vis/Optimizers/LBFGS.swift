@@ -32,7 +32,7 @@ import ReferenceIO
 /// history_size = 100, line_search_fn = none.
 public struct LBFGS: ClosureOptimizer {
     /// PyTorch's `line_search_fn`: none, or "strong_wolfe".
-    public enum LineSearch: String, Sendable, CaseIterable {
+    public enum LineSearch: String, Sendable, CaseIterable, Codable {
         case none
         case strongWolfe = "strong_wolfe"
     }
