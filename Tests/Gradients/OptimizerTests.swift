@@ -9,8 +9,8 @@ import ReferenceTestSupport
 /// torch.optim's update rules (here), L-BFGS's line search pieces
 /// (OptimizerLBFGSTests), convergence on a convex quadratic and on the
 /// Rosenbrock function (OptimizerConvergenceTests), the factory and bad input
-/// (OptimizerFactoryTests), and settings (OptimizerSettingsTests). The helpers
-/// below are shared by those files.
+/// (OptimizerFactoryTests), settings (OptimizerSettingsTests) and saved state
+/// (OptimizerStateTests). The helpers below are shared by all of those files.
 @Suite("Optimizer")
 struct OptimizerTests {
     // MARK: Helpers
