@@ -6,22 +6,25 @@ import ReferenceLab
 import ReferenceTestSupport
 
 /// The optimizers: each one's first steps against values worked by hand from
-/// torch.optim's update rules, convergence on a convex quadratic and on the
-/// Rosenbrock function, L-BFGS's line search pieces, the factory, and bad input.
+/// torch.optim's update rules (here), L-BFGS's line search pieces
+/// (OptimizerLBFGSTests), convergence on a convex quadratic and on the
+/// Rosenbrock function (OptimizerConvergenceTests), the factory and bad input
+/// (OptimizerFactoryTests), settings (OptimizerSettingsTests) and saved state
+/// (OptimizerStateTests). The helpers below are shared by all of those files.
 @Suite("Optimizer")
 struct OptimizerTests {
     // MARK: Helpers
 
-    private func vector(_ values: [Double]) -> Tensor { Tensor(shape: [values.count], scalars: values) }
+    func vector(_ values: [Double]) -> Tensor { Tensor(shape: [values.count], scalars: values) }
 
     /// |a − e| ≤ tolerance·max(1, |e|) elementwise.
-    private func matches(_ actual: [Double], _ expected: [Double], tolerance: Double = 1e-15) -> Bool {
+    func matches(_ actual: [Double], _ expected: [Double], tolerance: Double = 1e-15) -> Bool {
         actual.count == expected.count
             && zip(actual, expected).allSatisfy { abs($0 - $1) <= tolerance * max(1, abs($1)) }
     }
 
     /// One plain step from `start` with gradient `gradient`; returns the new values.
-    private func stepped(_ optimizer: inout some Optimizer, _ start: [Double], _ gradient: [Double]) throws -> [Double] {
+    func stepped(_ optimizer: inout some Optimizer, _ start: [Double], _ gradient: [Double]) throws -> [Double] {
         var parameters = [vector(start)]
         try optimizer.step(&parameters, gradients: [vector(gradient)])
         return parameters[0].scalars
@@ -59,7 +62,7 @@ struct OptimizerTests {
     }
 
     /// The largest |xᵢ − x*ᵢ| after `steps` closure-driven steps on the quadratic from 0.
-    private func quadraticError(_ optimizer: some Optimizer, steps: Int) throws -> Double {
+    func quadraticError(_ optimizer: some Optimizer, steps: Int) throws -> Double {
         var optimizer = optimizer
         var parameters = [Tensor.zeros([2]), Tensor.zeros([1])]
         for _ in 0..<steps { _ = try optimizer.step(&parameters, evaluate: Self.quadratic) }
@@ -68,7 +71,7 @@ struct OptimizerTests {
     }
 
     /// Rosenbrock's value after `steps` steps from the classic start (−1.2, 1), where f = 24.2.
-    private func rosenbrockLoss(_ optimizer: some Optimizer, steps: Int) throws -> (loss: Double, point: [Double]) {
+    func rosenbrockLoss(_ optimizer: some Optimizer, steps: Int) throws -> (loss: Double, point: [Double]) {
         var optimizer = optimizer
         var parameters = [vector([-1.2, 1])]
         for _ in 0..<steps { _ = try optimizer.step(&parameters, evaluate: Self.rosenbrock) }
@@ -287,344 +290,5 @@ extension OptimizerTests {
         #expect(abs(loss - 24.2) < 1e-12)
         #expect(calls == 1)
         #expect(matches(p[0].scalars, [-1.2 + 2.156, 1 + 0.88], tolerance: 1e-14))
-    }
-}
-
-// MARK: - L-BFGS and its line search
-
-extension OptimizerTests {
-    /// f = ½(x² + 10y²), ∇f = (x, 10y).
-    static func ellipse(_ parameters: [Tensor]) -> (loss: Double, gradients: [Tensor]) {
-        let x = parameters[0].scalars
-        return (0.5 * (x[0] * x[0] + 10 * x[1] * x[1]), [Tensor(shape: [2], scalars: [x[0], 10 * x[1]])])
-    }
-
-    @Test func lbfgsFirstIterationIsAScaledGradientStep() throws {
-        var lbfgs = try LBFGS(maxIterations: 1)
-        var p = [vector([1, 1])]
-        // g = (1, 10), Σ|g| = 11: t = min(1, 1/11)·lr = 1/11, x1 = (1 − 1/11, 1 − 10/11).
-        let loss = try lbfgs.step(&p, evaluate: Self.ellipse)
-        #expect(loss == 5.5)
-        #expect(matches(p[0].scalars, [10.0 / 11, 1.0 / 11]))
-        #expect(lbfgs.functionEvaluations == 1 && lbfgs.iterationCount == 1)
-    }
-
-    /// torch.max propagates NaN, so PyTorch's L-BFGS does not take a NaN
-    /// gradient for a converged one: it steps, and the parameters turn NaN
-    /// (which the render loop then reports). Before, max|g| skipped the NaN
-    /// and the step returned with the parameters untouched.
-    @Test func lbfgsDoesNotTakeANaNGradientForConvergence() throws {
-        var lbfgs = try LBFGS(maxIterations: 1)
-        var p = [vector([1, 1])]
-        _ = try lbfgs.step(&p) { _ in (1, [Tensor(shape: [2], scalars: [.nan, .nan])]) }
-        let allNaN = p[0].scalars.allSatisfy { $0.isNaN }
-        #expect(allNaN, "\(p[0].scalars)")
-    }
-
-    @Test func lbfgsSecondIterationIsTheBFGSUpdate() throws {
-        // From x1 = (10/11, 1/11), g1 = (10/11, 10/11), s = −g0/11, y = g1 − g0 =
-        // (−1/11, −100/11), H0 = yᵀs/yᵀy = 1001/10001. The BFGS inverse
-        // H = (I − ρsyᵀ)H0(I − ρysᵀ) + ρssᵀ worked in exact fractions gives
-        // x2 = x1 − H·g1 = (8091900/10011001, −80919/10011001).
-        let expected = [8091900.0 / 10011001, -80919.0 / 10011001]
-
-        // (max_eval must be raised: its default 2·5/4 = 2 stops after one iteration.)
-        var oneCall = try LBFGS(maxIterations: 2, maxEvaluations: 3)
-        var p = [vector([1, 1])]
-        _ = try oneCall.step(&p, evaluate: Self.ellipse)
-        #expect(matches(p[0].scalars, expected, tolerance: 1e-14))
-        #expect(oneCall.functionEvaluations == 2 && oneCall.iterationCount == 2)
-
-        // The history persists across calls: two calls of one iteration each agree.
-        var twoCalls = try LBFGS(maxIterations: 1)
-        var q = [vector([1, 1])]
-        _ = try twoCalls.step(&q, evaluate: Self.ellipse)
-        _ = try twoCalls.step(&q, evaluate: Self.ellipse)
-        #expect(matches(q[0].scalars, expected, tolerance: 1e-14))
-    }
-
-    @Test func lbfgsStopsAtOnceOnAFlatGradient() throws {
-        var lbfgs = try LBFGS()
-        var p = [vector([0, 0])]
-        #expect(try lbfgs.step(&p, evaluate: Self.ellipse) == 0)
-        #expect(p[0].scalars == [0, 0] && lbfgs.iterationCount == 0 && lbfgs.functionEvaluations == 1)
-    }
-
-    @Test func lbfgsStallsWhereTheDirectionalDerivativeIsBelowToleranceChange() throws {
-        // PyTorch's rule "stop if gᵀd > −tolerance_change" is absolute: with the
-        // defaults, once |g|² is near 1e-9 further calls stop before moving.
-        var lbfgs = try LBFGS()
-        var p = [Tensor.zeros([2]), Tensor.zeros([1])]
-        _ = try lbfgs.step(&p, evaluate: Self.quadratic)
-        let reached = p
-        let iterations = lbfgs.iterationCount
-        _ = try lbfgs.step(&p, evaluate: Self.quadratic)
-        #expect(p == reached)
-        #expect(lbfgs.iterationCount == iterations + 1)
-    }
-
-    @Test func cubicInterpolationFindsAQuadraticsMinimum() {
-        // f = (x − 1)² through x = 0 (f 1, f′ −2) and x = 3 (f 4, f′ 4):
-        // d1 = −2 + 4 − 3·(1 − 4)/(0 − 3) = −1, d2 = √(1 + 8) = 3,
-        // x* = 3 − 3·(4 + 3 + 1)/(4 + 2 + 6) = 1. Either order gives it.
-        #expect(cubicInterpolate(0, 1, -2, 3, 4, 4) == 1)
-        #expect(cubicInterpolate(3, 4, 4, 0, 1, -2) == 1)
-        // Clamped to the bounds.
-        #expect(cubicInterpolate(0, 1, -2, 3, 4, 4, bounds: (2, 5)) == 2)
-        // No minimum (d1 = 1 + 1 − 3·(0 − 2/3)/(0 − 1) = 0, d1² − g1g2 = −1): the middle.
-        #expect(cubicInterpolate(0, 0, 1, 1, 2.0 / 3, 1) == 0.5)
-    }
-
-    /// The line search on φ(t) = (t − 3)² from x = 0 along d = (1): f = 9, g = −6, gᵀd = −6.
-    private func lineSearchOnParabola(initialStep: Double) throws -> LineSearchResult {
-        try strongWolfeLineSearch({ t in ((t - 3) * (t - 3), [2 * (t - 3)]) },
-                                  step: initialStep, direction: [1], loss: 9, gradient: [-6], directionalDerivative: -6)
-    }
-
-    @Test func strongWolfeAcceptsAGoodFirstStep() throws {
-        // t = 1: φ = 4 ≤ 9 − 1e-4·6 and |φ′| = 4 ≤ 0.9·6: accepted as it is.
-        let result = try lineSearchOnParabola(initialStep: 1)
-        #expect(result.step == 1 && result.loss == 4 && result.gradient == [-4] && result.evaluations == 1)
-    }
-
-    @Test func strongWolfeZoomsIntoABracket() throws {
-        // t = 10: φ = 49 > 9, so [0, 10] brackets; the cubic through (0, 9, −6) and
-        // (10, 49, 14) is the parabola itself, whose minimum t = 3 has φ′ = 0: accepted.
-        let result = try lineSearchOnParabola(initialStep: 10)
-        #expect(abs(result.step - 3) < 1e-14 && result.loss < 1e-26 && result.evaluations == 2)
-    }
-
-    @Test func strongWolfeExtrapolatesAShortStep() throws {
-        // t = 0.1: |φ′| = 5.8 > 5.4 and φ′ < 0, so it extrapolates: the parabola's
-        // minimum 3 clamped to [0.1 + 0.01·0.1, 10·0.1] is t = 1, which is accepted.
-        let result = try lineSearchOnParabola(initialStep: 0.1)
-        #expect(result.step == 1 && result.loss == 4 && result.evaluations == 2)
-    }
-}
-
-// MARK: - Convergence
-
-extension OptimizerTests {
-    // Each optimizer minimizes the quadratic from 0 (initial error 13/9) to the
-    // stated error, and Rosenbrock from (−1.2, 1) (f = 24.2) to the stated loss.
-    // Rates were chosen per optimizer; the tolerances are about 10× (or more)
-    // above what these runs reach, and far below where they start.
-
-    @Test func sgdConverges() throws {
-        #expect(try quadraticError(SGD(lr: 0.2), steps: 150) < 1e-12)
-        #expect(try rosenbrockLoss(SGD(lr: 1e-3), steps: 20000).loss < 1e-6)
-    }
-
-    @Test func momentumAndNesterovConverge() throws {
-        #expect(try quadraticError(SGD(lr: 0.05, momentum: 0.9), steps: 600) < 1e-12)
-        #expect(try quadraticError(SGD(lr: 0.05, momentum: 0.9, nesterov: true), steps: 600) < 1e-12)
-        #expect(try rosenbrockLoss(SGD(lr: 1e-4, momentum: 0.9), steps: 20000).loss < 1e-6)
-        #expect(try rosenbrockLoss(SGD(lr: 1e-4, momentum: 0.9, nesterov: true), steps: 20000).loss < 1e-6)
-    }
-
-    @Test func adamConverges() throws {
-        #expect(try quadraticError(Adam(lr: 0.05), steps: 600) < 1e-12)
-        #expect(try quadraticError(Adam(lr: 0.05, amsgrad: true), steps: 600) < 1e-12)
-        #expect(try rosenbrockLoss(Adam(lr: 0.02), steps: 5000).loss < 1e-12)
-        #expect(try rosenbrockLoss(Adam(lr: 0.02, amsgrad: true), steps: 10000).loss < 1e-9)
-    }
-
-    @Test func adamwConvergesNearTheMinimum() throws {
-        // Decoupled decay (1e-2) pulls toward 0, so AdamW hovers near x* rather
-        // than on it (its trajectory without decay is Adam's: see above).
-        #expect(try quadraticError(AdamW(lr: 0.05), steps: 1000) < 1e-2)
-        #expect(try rosenbrockLoss(AdamW(lr: 0.02), steps: 5000).loss < 1e-3)
-    }
-
-    @Test func rmspropConverges() throws {
-        // Plain RMSprop's steps stay about lr in size (g/√v ~ ±1), so it hovers
-        // within a few lr of the minimum; centered with momentum settles.
-        #expect(try quadraticError(RMSprop(lr: 0.01), steps: 1000) < 3e-2)
-        #expect(try rosenbrockLoss(RMSprop(lr: 1e-3), steps: 10000).loss < 2e-3)
-        #expect(try quadraticError(RMSprop(lr: 1e-3, momentum: 0.9, centered: true), steps: 1000) < 1e-12)
-        #expect(try rosenbrockLoss(RMSprop(lr: 1e-4, momentum: 0.9, centered: true), steps: 3000).loss < 1e-6)
-    }
-
-    @Test func adagradConverges() throws {
-        #expect(try quadraticError(Adagrad(lr: 0.5), steps: 150) < 1e-12)
-        #expect(try rosenbrockLoss(Adagrad(lr: 0.1), steps: 20000).loss < 1e-4)
-    }
-
-    @Test func adadeltaDecreasesSubstantially() throws {
-        // Adadelta at its default lr 1 starts with 3e-3-sized steps and keeps
-        // wandering near the minimum: only a substantial decrease is required.
-        #expect(try quadraticError(Adadelta(), steps: 1000) < 0.1)
-        #expect(try rosenbrockLoss(Adadelta(), steps: 1000).loss < 1.5)
-    }
-
-    @Test func normalizedGradientsReachAStepSizedNeighbourhood() throws {
-        // Fixed-length steps cannot settle: they reach a neighbourhood about lr wide.
-        #expect(try quadraticError(NormalizedGradient(lr: 0.01, normalization: .l2), steps: 300) < 2e-2)
-        #expect(try rosenbrockLoss(NormalizedGradient(lr: 1e-3, normalization: .l2), steps: 10000).loss < 1e-3)
-        // .std needs ≥ 2 elements per tensor: the quadratic as one (3,) tensor.
-        var std = try NormalizedGradient(lr: 0.01, normalization: .std)
-        var p = [Tensor.zeros([3])]
-        for _ in 0..<300 { _ = try std.step(&p, evaluate: Self.quadratic) }
-        #expect(zip(p[0].scalars, Self.quadraticSolution).allSatisfy { abs($0 - $1) < 0.1 })
-        #expect(try rosenbrockLoss(NormalizedGradient(lr: 1e-3, normalization: .std), steps: 10000).loss < 1e-3)
-    }
-
-    @Test func lbfgsSolvesTheQuadratic() throws {
-        // With tolerances tight enough not to stop it early, one call converges.
-        for lineSearch in LBFGS.LineSearch.allCases {
-            var lbfgs = try LBFGS(maxIterations: 100, toleranceGrad: 1e-12, toleranceChange: 1e-20, lineSearch: lineSearch)
-            var p = [Tensor.zeros([2]), Tensor.zeros([1])]
-            _ = try lbfgs.step(&p, evaluate: Self.quadratic)
-            let x = p[0].scalars + p[1].scalars
-            #expect(zip(x, Self.quadraticSolution).allSatisfy { abs($0 - $1) < 1e-10 })
-            #expect(lbfgs.iterationCount < 20)
-        }
-    }
-
-    @Test func lbfgsWithStrongWolfeSolvesRosenbrock() throws {
-        // PyTorch's defaults apart from max_iter: one call reaches f < 1e-8 in < 100 iterations.
-        var lbfgs = try LBFGS(maxIterations: 100, lineSearch: .strongWolfe)
-        var p = [vector([-1.2, 1])]
-        #expect(abs(try lbfgs.step(&p, evaluate: Self.rosenbrock) - 24.2) < 1e-12)
-        #expect(Self.rosenbrock(p).loss < 1e-8)
-        #expect(lbfgs.iterationCount < 60)
-        // With tight tolerances the point itself is within 1e-8 of (1, 1).
-        var tight = try LBFGS(maxIterations: 100, toleranceGrad: 1e-12, toleranceChange: 1e-20, lineSearch: .strongWolfe)
-        var q = [vector([-1.2, 1])]
-        _ = try tight.step(&q, evaluate: Self.rosenbrock)
-        #expect(q[0].scalars.allSatisfy { abs($0 - 1) < 1e-8 })
-        #expect(tight.iterationCount < 60)
-    }
-
-    @Test func lbfgsWithoutLineSearchSolvesRosenbrock() throws {
-        var lbfgs = try LBFGS(maxIterations: 100)
-        var p = [vector([-1.2, 1])]
-        _ = try lbfgs.step(&p, evaluate: Self.rosenbrock)
-        #expect(Self.rosenbrock(p).loss < 1e-10)
-        #expect(lbfgs.iterationCount < 100 && lbfgs.functionEvaluations == lbfgs.iterationCount)
-    }
-}
-
-// MARK: - Factory
-
-extension OptimizerTests {
-    @Test(arguments: optimizerNames.map { $0.name })
-    func factoryMakesEveryListedName(name: String) throws {
-        let optimizer = try makeOptimizer(name: name)
-        #expect(optimizer.name == name)
-        #expect(try makeOptimizer(name: name, learningRate: 0.5).name == name)
-    }
-
-    @Test func factoryUsesPyTorchDefaultsAndTheGivenRate() throws {
-        let sgd = try #require(try makeOptimizer(name: "momentum") as? SGD)
-        #expect(sgd.learningRate == 1e-3 && sgd.momentum == 0.9 && !sgd.nesterov)
-        let nesterov = try #require(try makeOptimizer(name: "nesterov", learningRate: 0.25) as? SGD)
-        #expect(nesterov.learningRate == 0.25 && nesterov.nesterov)
-        let adam = try #require(try makeOptimizer(name: "adam") as? Adam)
-        #expect(adam.learningRate == 1e-3 && adam.betas == (0.9, 0.999) && adam.eps == 1e-8)
-        let adamw = try #require(try makeOptimizer(name: "adamw") as? AdamW)
-        #expect(adamw.weightDecay == 1e-2)
-        let rmsprop = try #require(try makeOptimizer(name: "rmsprop") as? RMSprop)
-        #expect(rmsprop.learningRate == 1e-2 && rmsprop.alpha == 0.99)
-        let adagrad = try #require(try makeOptimizer(name: "adagrad") as? Adagrad)
-        #expect(adagrad.learningRate == 1e-2 && adagrad.eps == 1e-10)
-        let adadelta = try #require(try makeOptimizer(name: "adadelta") as? Adadelta)
-        #expect(adadelta.learningRate == 1 && adadelta.rho == 0.9 && adadelta.eps == 1e-6)
-        let lbfgs = try #require(try makeOptimizer(name: "lbfgs") as? LBFGS)
-        #expect(lbfgs.learningRate == 1 && lbfgs.maxIterations == 20 && lbfgs.maxEvaluations == 25)
-        #expect(lbfgs.historySize == 100 && lbfgs.lineSearch == .none)
-        let l2 = try #require(try makeOptimizer(name: "normalized_l2") as? NormalizedGradient)
-        #expect(l2.learningRate == 2 && l2.eps == 1e-12)
-        let std = try #require(try makeOptimizer(name: "normalized_std", learningRate: 0.01) as? NormalizedGradient)
-        #expect(std.learningRate == 0.01 && std.eps == 1e-9)
-    }
-
-    @Test func factoryRejectsAnUnknownNameListingTheKnownOnes() {
-        do {
-            _ = try makeOptimizer(name: "adamax")
-            Issue.record("expected an error")
-        } catch let error as RefvisError {
-            #expect(error.kind == .usage)
-            #expect(error.message.contains("adamax") && error.message.contains("adamw") && error.message.contains("normalized_std"))
-        } catch {
-            Issue.record("unexpected error \(error)")
-        }
-    }
-}
-
-// MARK: - Bad input
-
-extension OptimizerTests {
-    static let makers: [(String, @Sendable (Double) throws -> any Optimizer)] = [
-        ("sgd", { try SGD(lr: $0) }), ("adam", { try Adam(lr: $0) }), ("adamw", { try AdamW(lr: $0) }),
-        ("rmsprop", { try RMSprop(lr: $0) }), ("adagrad", { try Adagrad(lr: $0) }), ("adadelta", { try Adadelta(lr: $0) }),
-        ("lbfgs", { try LBFGS(lr: $0) }), ("normalized", { try NormalizedGradient(lr: $0) }),
-    ]
-
-    @Test(arguments: makers.map { $0.0 })
-    func negativeOrNaNLearningRateIsRefused(name: String) throws {
-        let make = try #require(Self.makers.first { $0.0 == name }).1
-        #expect(throws: RefvisError.self) { try make(-0.1) }
-        #expect(throws: RefvisError.self) { try make(.nan) }
-        #expect(throws: RefvisError.self) { try make(.infinity) }
-        _ = try make(0)  // lr = 0 is allowed, as in PyTorch
-    }
-
-    @Test func hyperparametersOutOfRangeAreRefused() {
-        #expect(throws: RefvisError.self) { try Adam(betas: (1.0, 0.999)) }
-        #expect(throws: RefvisError.self) { try Adam(betas: (0.9, 1.0)) }
-        #expect(throws: RefvisError.self) { try AdamW(betas: (-0.1, 0.999)) }
-        #expect(throws: RefvisError.self) { try Adam(eps: -1e-8) }
-        #expect(throws: RefvisError.self) { try AdamW(weightDecay: -1) }
-        #expect(throws: RefvisError.self) { try SGD(momentum: -0.9) }
-        #expect(throws: RefvisError.self) { try SGD(nesterov: true) }
-        #expect(throws: RefvisError.self) { try SGD(momentum: 0.9, dampening: 0.1, nesterov: true) }
-        #expect(throws: RefvisError.self) { try RMSprop(alpha: -0.5) }
-        #expect(throws: RefvisError.self) { try RMSprop(momentum: -1) }
-        #expect(throws: RefvisError.self) { try Adagrad(lrDecay: -1) }
-        #expect(throws: RefvisError.self) { try Adagrad(initialAccumulatorValue: -1) }
-        #expect(throws: RefvisError.self) { try Adadelta(rho: 1.5) }
-        #expect(throws: RefvisError.self) { try LBFGS(maxIterations: 0) }
-        #expect(throws: RefvisError.self) { try LBFGS(maxEvaluations: 0) }
-        #expect(throws: RefvisError.self) { try LBFGS(historySize: 0) }
-        #expect(throws: RefvisError.self) { try NormalizedGradient(lr: 1, normalization: .l2, eps: 0) }
-    }
-
-    @Test func mismatchedGradientsAreRefused() throws {
-        var adam = try Adam()
-        var p = [vector([1, 2]), vector([3])]
-        // Too few gradients, a wrongly shaped one, no parameters at all.
-        #expect(throws: RefvisError.self) { try adam.step(&p, gradients: [vector([1, 2])]) }
-        #expect(throws: RefvisError.self) { try adam.step(&p, gradients: [vector([1, 2, 3]), vector([3])]) }
-        var none: [Tensor] = []
-        #expect(throws: RefvisError.self) { try adam.step(&none, gradients: []) }
-        // The failed steps recorded nothing: a good step still works, and
-        // parameters of other shapes or number afterwards are refused.
-        try adam.step(&p, gradients: [vector([1, 1]), vector([1])])
-        var other = [vector([1, 2, 3])]
-        #expect(throws: RefvisError.self) { try adam.step(&other, gradients: [vector([1, 1, 1])]) }
-        var more = [vector([1, 2]), vector([3]), vector([4])]
-        #expect(throws: RefvisError.self) { try adam.step(&more, gradients: [vector([1, 1]), vector([1]), vector([1])]) }
-    }
-
-    @Test func everyOptimizerChecksItsGradients() throws {
-        for (_, make) in Self.makers {
-            var optimizer = try make(0.1)
-            var p = [vector([1, 2])]
-            #expect(throws: RefvisError.self) { _ = try optimizer.step(&p) { _ in (0, [vector([1])]) } }
-            #expect(throws: RefvisError.self) { _ = try optimizer.step(&p) { _ in (0, []) } }
-        }
-    }
-
-    @Test func lbfgsNeedsAClosure() throws {
-        var lbfgs = try LBFGS()
-        var p = [vector([1, 2])]
-        #expect(throws: RefvisError.self) { try lbfgs.step(&p, gradients: [vector([1, 1])]) }
-    }
-
-    @Test func normalizedStdNeedsTwoElements() throws {
-        var optimizer = try NormalizedGradient(lr: 0.1, normalization: .std)
-        var p = [vector([1, 2]), vector([3])]
-        #expect(throws: RefvisError.self) { try optimizer.step(&p, gradients: [vector([1, 1]), vector([1])]) }
     }
 }

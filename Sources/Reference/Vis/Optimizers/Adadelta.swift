@@ -51,4 +51,21 @@ public struct Adadelta: Optimizer {
             return theta + -learningRate * delta
         }
     }
+
+    /// "square_avg.i", "acc_delta.i" and the parameter shapes.
+    public func stateTensors() -> [String: Tensor] {
+        guard var writer = StateWriter(shapes: shapes.shapes) else { return [:] }
+        writer.perParameter("square_avg", squareAverages)
+        writer.perParameter("acc_delta", accumulatedDeltas)
+        return writer.tensors
+    }
+
+    public mutating func restoreState(_ state: [String: Tensor]) throws {
+        var reader = try StateReader(state, optimizer: name)
+        let squareAverages = try reader.perParameter("square_avg")
+        let accumulatedDeltas = try reader.perParameter("acc_delta")
+        try reader.finish()
+        shapes = ParameterShapes(restoring: reader.shapes)
+        (self.squareAverages, self.accumulatedDeltas) = (squareAverages, accumulatedDeltas)
+    }
 }

@@ -53,4 +53,20 @@ public struct Adagrad: Optimizer {
             return theta + -rate * grad / (s.squareRoot() + eps)
         }
     }
+
+    /// "step" (0-d), "sum.i" and the parameter shapes.
+    public func stateTensors() -> [String: Tensor] {
+        guard var writer = StateWriter(shapes: shapes.shapes) else { return [:] }
+        writer.scalar("step", Double(stepCount))
+        writer.perParameter("sum", sums)
+        return writer.tensors
+    }
+
+    public mutating func restoreState(_ state: [String: Tensor]) throws {
+        var reader = try StateReader(state, optimizer: name)
+        let stepCount = reader.shapes == nil ? 0 : try reader.count("step")
+        let sums = try reader.perParameter("sum")
+        try reader.finish()
+        (shapes, self.stepCount, self.sums) = (ParameterShapes(restoring: reader.shapes), stepCount, sums)
+    }
 }

@@ -37,6 +37,11 @@ public struct Adam: Optimizer {
     public mutating func step(_ parameters: inout [Tensor], gradients: [Tensor]) throws {
         try core.step(&parameters, gradients: gradients, decoupledDecay: false)
     }
+
+    /// "step" (0-d), "exp_avg.i", "exp_avg_sq.i", "max_exp_avg_sq.i" (amsgrad) and the parameter shapes.
+    public func stateTensors() -> [String: Tensor] { core.stateTensors() }
+
+    public mutating func restoreState(_ state: [String: Tensor]) throws { try core.restoreState(state) }
 }
 
 /// The moment estimates and update shared by Adam and AdamW, which differ only
@@ -108,5 +113,25 @@ struct AdamMoments {
                 parameters[index].scalars[k] = theta + -stepSize * m / denominator
             }
         }
+    }
+
+    func stateTensors() -> [String: Tensor] {
+        guard var writer = StateWriter(shapes: shapes.shapes) else { return [:] }
+        writer.scalar("step", Double(stepCount))
+        writer.perParameter("exp_avg", firstMoments)
+        writer.perParameter("exp_avg_sq", secondMoments)
+        if amsgrad { writer.perParameter("max_exp_avg_sq", maxSecondMoments) }
+        return writer.tensors
+    }
+
+    mutating func restoreState(_ state: [String: Tensor]) throws {
+        var reader = try StateReader(state, optimizer: optimizer)
+        let stepCount = reader.shapes == nil ? 0 : try reader.count("step")
+        let firstMoments = try reader.perParameter("exp_avg")
+        let secondMoments = try reader.perParameter("exp_avg_sq")
+        let maxSecondMoments = amsgrad ? try reader.perParameter("max_exp_avg_sq") : []
+        try reader.finish()
+        (shapes, self.stepCount) = (ParameterShapes(restoring: reader.shapes), stepCount)
+        (self.firstMoments, self.secondMoments, self.maxSecondMoments) = (firstMoments, secondMoments, maxSecondMoments)
     }
 }

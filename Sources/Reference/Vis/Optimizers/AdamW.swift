@@ -31,4 +31,9 @@ public struct AdamW: Optimizer {
     public mutating func step(_ parameters: inout [Tensor], gradients: [Tensor]) throws {
         try core.step(&parameters, gradients: gradients, decoupledDecay: true)
     }
+
+    /// "step" (0-d), "exp_avg.i", "exp_avg_sq.i", "max_exp_avg_sq.i" (amsgrad) and the parameter shapes.
+    public func stateTensors() -> [String: Tensor] { core.stateTensors() }
+
+    public mutating func restoreState(_ state: [String: Tensor]) throws { try core.restoreState(state) }
 }

@@ -32,7 +32,7 @@ import ReferenceIO
 /// history_size = 100, line_search_fn = none.
 public struct LBFGS: ClosureOptimizer {
     /// PyTorch's `line_search_fn`: none, or "strong_wolfe".
-    public enum LineSearch: String, Sendable, CaseIterable {
+    public enum LineSearch: String, Sendable, CaseIterable, Codable {
         case none
         case strongWolfe = "strong_wolfe"
     }
@@ -219,6 +219,68 @@ public struct LBFGS: ClosureOptimizer {
             for k in 0..<r.count { r[k] += (alphas[i] - beta) * s[k] }
         }
         return r
+    }
+
+    /// PyTorch's state keys: "func_evals" and "n_iter" (0-d counts), the
+    /// history "old_dirs" (y, one row each, oldest first, shape (h, n) for n
+    /// elements in all), "old_stps" (s, likewise) and "ro" (h), "H_diag", and,
+    /// once an iteration has run, the last direction "d" (n), step "t",
+    /// "prev_flat_grad" (n) and "prev_loss"; plus the parameter shapes.
+    public func stateTensors() -> [String: Tensor] {
+        guard var writer = StateWriter(shapes: shapes.shapes) else { return [:] }
+        let n = writer.shapes.reduce(0) { $0 + Tensor.elementCount($1) }
+        writer.scalar("func_evals", Double(functionEvaluations))
+        writer.scalar("n_iter", Double(iterationCount))
+        writer.tensor("old_dirs", shape: [gradientChanges.count, n], gradientChanges.flatMap { $0 })
+        writer.tensor("old_stps", shape: [stepsTaken.count, n], stepsTaken.flatMap { $0 })
+        writer.tensor("ro", shape: [reciprocalCurvatures.count], reciprocalCurvatures)
+        writer.scalar("H_diag", initialHessianScale)
+        if iterationCount > 0, let previousGradient, let previousLoss {
+            writer.tensor("d", shape: [n], direction)
+            writer.scalar("t", stepLength)
+            writer.tensor("prev_flat_grad", shape: [n], previousGradient)
+            writer.scalar("prev_loss", previousLoss)
+        }
+        return writer.tensors
+    }
+
+    public mutating func restoreState(_ state: [String: Tensor]) throws {
+        var reader = try StateReader(state, optimizer: name)
+        guard let shapes = reader.shapes else {
+            try reader.finish()
+            self = try LBFGS(lr: learningRate, maxIterations: maxIterations, maxEvaluations: maxEvaluations,
+                             toleranceGrad: toleranceGrad, toleranceChange: toleranceChange,
+                             historySize: historySize, lineSearch: lineSearch)
+            return
+        }
+        let n = shapes.reduce(0) { $0 + Tensor.elementCount($1) }
+        let functionEvaluations = try reader.count("func_evals")
+        let iterationCount = try reader.count("n_iter")
+        let pairs = state["ro"].map { $0.rank == 1 ? $0.shape[0] : -1 } ?? 0
+        guard pairs <= historySize else {
+            throw RefvisError("\(name): state 'ro' holds \(pairs) history pairs, more than history_size \(historySize)")
+        }
+        let h = max(pairs, 0)
+        let reciprocalCurvatures = try reader.tensor("ro", shape: [h])
+        let gradientChanges = try reader.tensor("old_dirs", shape: [h, n])
+        let stepsTaken = try reader.tensor("old_stps", shape: [h, n])
+        let initialHessianScale = try reader.scalar("H_diag")
+        var direction: [Double] = [], stepLength = 0.0
+        var previousGradient: [Double]?, previousLoss: Double?
+        if iterationCount > 0 {
+            direction = try reader.tensor("d", shape: [n])
+            stepLength = try reader.scalar("t")
+            previousGradient = try reader.tensor("prev_flat_grad", shape: [n])
+            previousLoss = try reader.scalar("prev_loss")
+        }
+        try reader.finish()
+        func rows(_ flat: [Double]) -> [[Double]] { (0..<h).map { Array(flat[$0 * n..<($0 + 1) * n]) } }
+        self.shapes = ParameterShapes(restoring: shapes)
+        (self.functionEvaluations, self.iterationCount) = (functionEvaluations, iterationCount)
+        (self.gradientChanges, self.stepsTaken) = (rows(gradientChanges), rows(stepsTaken))
+        (self.reciprocalCurvatures, self.initialHessianScale) = (reciprocalCurvatures, initialHessianScale)
+        (self.direction, self.stepLength) = (direction, stepLength)
+        (self.previousGradient, self.previousLoss) = (previousGradient, previousLoss)
     }
 
     private static func unflatten(_ x: [Double], shapes: [[Int]]) -> [Tensor] {

@@ -76,6 +76,17 @@ public struct NormalizedGradient: Optimizer {
         }
     }
 
+    /// Only the parameter shapes: the step keeps no other state.
+    public func stateTensors() -> [String: Tensor] {
+        StateWriter(shapes: shapes.shapes)?.tensors ?? [:]
+    }
+
+    public mutating func restoreState(_ state: [String: Tensor]) throws {
+        let reader = try StateReader(state, optimizer: name)
+        try reader.finish()
+        shapes = ParameterShapes(restoring: reader.shapes)
+    }
+
     /// √(max(Σ g², eps)) or std(g) + eps.
     private func divisor(of g: [Double]) -> Double {
         switch normalization {

@@ -28,6 +28,20 @@ public protocol Optimizer {
     /// the closure's first loss.
     mutating func step(_ parameters: inout [Tensor],
                        evaluate: (_ parameters: [Tensor]) throws -> (loss: Double, gradients: [Tensor])) throws -> Double
+
+    /// The optimizer's state (moments, step counts, L-BFGS's history) as named
+    /// tensors, for a checkpoint: torch.optim's state keys with the parameter's
+    /// position after a dot ("exp_avg.0"), counts as 0-d tensors, and the
+    /// parameter shapes as "param_shape.0", …. Empty before the first step.
+    /// Settings (lr, betas, …) are not part of it: they are `OptimizerSettings`.
+    func stateTensors() -> [String: Tensor]
+
+    /// Replaces the state with one `stateTensors()` exported, from an optimizer
+    /// made with the same settings, so that the next steps are bitwise those
+    /// the exporting optimizer would have taken. Throws a one-line error naming
+    /// the entry if a name is missing or unexpected or a shape is wrong; on an
+    /// error the state is left as it was.
+    mutating func restoreState(_ state: [String: Tensor]) throws
 }
 
 extension Optimizer {

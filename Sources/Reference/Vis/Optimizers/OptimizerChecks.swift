@@ -36,6 +36,12 @@ struct ParameterShapes {
     /// True before the first step.
     var isEmpty: Bool { shapes == nil }
 
+    /// Nothing recorded yet.
+    init() {}
+
+    /// The shapes a restored state belongs to (nil: none yet).
+    init(restoring shapes: [[Int]]?) { self.shapes = shapes }
+
     /// Checks `gradients` against `parameters` and both against the recorded
     /// shapes (recording them on the first call).
     mutating func check(_ parameters: [Tensor], gradients: [Tensor], optimizer: String) throws {

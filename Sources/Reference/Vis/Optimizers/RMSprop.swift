@@ -70,4 +70,24 @@ public struct RMSprop: Optimizer {
             return theta + -learningRate * b
         }
     }
+
+    /// "square_avg.i", "grad_avg.i" (centered), "momentum_buffer.i" (momentum > 0)
+    /// and the parameter shapes. (PyTorch also keeps a "step", which its update never reads.)
+    public func stateTensors() -> [String: Tensor] {
+        guard var writer = StateWriter(shapes: shapes.shapes) else { return [:] }
+        writer.perParameter("square_avg", squareAverages)
+        if centered { writer.perParameter("grad_avg", gradientAverages) }
+        if momentum > 0 { writer.perParameter("momentum_buffer", buffers) }
+        return writer.tensors
+    }
+
+    public mutating func restoreState(_ state: [String: Tensor]) throws {
+        var reader = try StateReader(state, optimizer: name)
+        let squareAverages = try reader.perParameter("square_avg")
+        let gradientAverages = centered ? try reader.perParameter("grad_avg") : []
+        let buffers = momentum > 0 ? try reader.perParameter("momentum_buffer") : []
+        try reader.finish()
+        shapes = ParameterShapes(restoring: reader.shapes)
+        (self.squareAverages, self.gradientAverages, self.buffers) = (squareAverages, gradientAverages, buffers)
+    }
 }

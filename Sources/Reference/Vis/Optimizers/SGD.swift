@@ -60,4 +60,18 @@ public struct SGD: Optimizer {
             return theta + -learningRate * d
         }
     }
+
+    /// "momentum_buffer.i" (with momentum) and the parameter shapes.
+    public func stateTensors() -> [String: Tensor] {
+        guard var writer = StateWriter(shapes: shapes.shapes) else { return [:] }
+        if momentum != 0 { writer.perParameter("momentum_buffer", buffers) }
+        return writer.tensors
+    }
+
+    public mutating func restoreState(_ state: [String: Tensor]) throws {
+        var reader = try StateReader(state, optimizer: name)
+        let buffers = momentum != 0 ? try reader.perParameter("momentum_buffer") : []
+        try reader.finish()
+        (shapes, self.buffers) = (ParameterShapes(restoring: reader.shapes), buffers)
+    }
 }
