@@ -1,26 +1,26 @@
 import ReferenceCore
 import ReferenceVis
 
-/// `--optimizer` and its hyperparameters, with torch.optim's names.
+/// `--optimizer` and its hyperparameters, each under torch.optim's own name
+/// (`--betas 0.9,0.999`, `--weight_decay 0.01`, `--line_search_fn strong_wolfe`).
 enum OptimizerOptions {
-    static let specs: [OptionSpec] = [
-        OptionSpec("optimizer", value: "NAME", help: "adam (default), sgd, … (the list below)"),
-        OptionSpec("lr", value: "RATE", help: "learning rate (default: the optimizer's own, below)"),
-    ]
+    static let specs: [OptionSpec] = [OptionSpec("optimizer", value: "NAME", help: "adam (default), sgd, … (the list below)")]
+        + OptimizerHyperparameter.allCases.map { parameter in
+            OptionSpec(parameter.rawValue, value: "VALUE",
+                       help: parameter == .lr ? "learning rate (default: the optimizer's own, below)" : "torch.optim's \(parameter.rawValue) (optimizers that take it, below)")
+        }
 
     /// The settings `--optimizer` and the hyperparameter options describe.
-    /// Naming another optimizer starts from its own defaults.
+    /// Naming another optimizer starts from its own defaults; a
+    /// hyperparameter the optimizer does not take is refused by name.
     static func settings(_ arguments: ParsedArguments, current: OptimizerSettings) throws -> OptimizerSettings {
         var settings = current
         if let name = arguments.value("optimizer") {
-            guard let kind = OptimizerKind(rawValue: name) else {
-                throw RefvisError.usage("--optimizer: unknown optimizer '\(name)'; known optimizers: \(OptimizerKind.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
+            let kind = try OptimizerKind(named: name)
             if kind != settings.kind { settings = OptimizerSettings(kind: kind) }
         }
-        if let text = arguments.value("lr") {
-            guard let value = Double(text), value.isFinite, value > 0 else { throw RefvisError.usage("--lr: expected a positive number, got '\(text)'") }
-            settings.lr = value
+        for parameter in OptimizerHyperparameter.allCases {
+            if let text = arguments.value(parameter.rawValue) { try settings.set(parameter, parsing: text) }
         }
         _ = try settings.make()
         return settings

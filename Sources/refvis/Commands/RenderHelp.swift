@@ -24,7 +24,7 @@ enum RenderHelp {
         section("Squashes (--squash):", SquashSpec.catalog.map(\.helpLine))
         section("Transforms (--transforms; also 'standard', 'lucid', 'none'):", TransformSpec.catalog.map { "\($0.name)\($0.argument.map { ":" + $0 } ?? "")  \($0.summary)" })
         section("Gradient processing (--gradient):", GradientProcessing.catalog.map(\.helpLine))
-        section("Optimizers (--optimizer, with torch.optim's hyperparameters):", OptimizerSettings.helpLines)
+        section("Optimizers (--optimizer, with torch.optim's hyperparameters):", OptimizerSettings.helpLines())
         section("After-step operations (--after-step):", AfterStepOperation.catalog.map(\.helpLine))
         section("Scale schedule (--octaves COUNT:SCALE):", OctaveSchedule.catalog.map(\.helpLine))
         return lines.joined(separator: "\n")
