@@ -245,7 +245,7 @@ struct FourierTests {
         expectError(["s", "2 entries"]) { _ = try rfft2(Tensor.zeros([3, 4]), s: [3, 4, 5]) }
         // A single column gives the default s1 = 2·(1 − 1) = 0, which NumPy refuses too.
         expectError(["irfft2", "pass s"]) { _ = try irfft2(Tensor.zeros([3, 1, 2])) }
-        expectError(["unknown norm", "bogus"]) { _ = try FourierNorm(named: "bogus", op: "fft2") }
+        expectError(["fft2", "unknown norm", "bogus", "valid: backward, ortho, forward"]) { _ = try FourierNorm("bogus", attribute: "norm", op: "fft2") }
         #expect(throws: RefvisError.self) { _ = try OpRegistry.op(named: "fft2")([complex3], ["norm": .string("bogus")]) }
         #expect(throws: RefvisError.self) { _ = try OpRegistry.op(named: "rfft2")([Tensor.zeros([3, 4])], ["s": .int(3)]) }
         expectError(["backward", "(3, 3, 2)"]) { _ = try rfft2Backward(Tensor.zeros([3, 4, 2]), inputShape: [3, 4]) }

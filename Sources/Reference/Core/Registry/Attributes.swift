@@ -269,6 +269,15 @@ public struct Attributes: Sendable, Equatable {
         return try int(name)
     }
 
+    /// true, false, or nil for `none` (PyTorch's `align_corners=None`).
+    public func optionalBool(_ name: String) throws -> Bool? {
+        switch values[name] {
+        case .bool(let v): return v
+        case .null, nil: return nil
+        default: throw wrongType(name, "true, false or none")
+        }
+    }
+
     public func optionalDouble(_ name: String) throws -> Double? {
         if case .null = values[name] { return nil }
         if values[name] == nil { return nil }

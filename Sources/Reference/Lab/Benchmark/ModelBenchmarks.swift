@@ -14,7 +14,7 @@ extension Benchmarks {
                 let tape = Tape()
                 let input = tape.variable(image)
                 let activation = try model.run(input, on: tape, layers: [layer])[layer]!
-                let loss = try tape.apply1("mean", [activation])
+                let loss = try tape.mean(activation)
                 _ = try tape.gradients(of: loss, withRespectTo: [input])
             }
         }

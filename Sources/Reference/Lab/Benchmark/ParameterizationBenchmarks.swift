@@ -29,7 +29,7 @@ extension Benchmarks {
                     let tape = Tape()
                     let variable = tape.variable(spectrum)
                     let rgb = try image(tape, parameterization, variable)
-                    let loss = try tape.apply1("sum", [rgb])
+                    let loss = try tape.sum(rgb)
                     _ = try tape.gradients(of: loss, withRespectTo: [variable])
                 }
             },

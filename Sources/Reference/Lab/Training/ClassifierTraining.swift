@@ -98,11 +98,11 @@ public enum ClassifierTraining {
             }
             oneHot.scalars[n * classes + label] = 1
         }
-        let logProbabilities = try tape.apply1("log_softmax", [logits], ["dim": .int(1)])
-        let picked = try tape.apply1("mul", [logProbabilities, tape.variable(oneHot)])
-        let perSample = try tape.apply1("sum", [picked], ["dim": .ints([1])])
-        let mean = try tape.apply1("mean", [perSample])
-        return try tape.apply1("neg", [mean])
+        let logProbabilities = try tape.logSoftmax(logits, dim: 1)
+        let picked = try tape.mul(logProbabilities, tape.variable(oneHot))
+        let perSample = try tape.sum(picked, dim: [1])
+        let mean = try tape.mean(perSample)
+        return try tape.neg(mean)
     }
 
     /// The index of the largest logit of each row (the first on ties).

@@ -83,15 +83,15 @@ extension Model {
         case .none:
             return image
         case .scaleShift(let scale, let shift):
-            let scaled = try tape.apply1("mul", [image, tape.variable(Tensor(scalar: scale))])
-            return try tape.apply1("add", [scaled, tape.variable(Tensor(scalar: shift))])
+            let scaled = try tape.mul(image, tape.variable(Tensor(scalar: scale)))
+            return try tape.add(scaled, tape.variable(Tensor(scalar: shift)))
         case .normalize(let mean, let std):
             let channels = description.input.channels
             guard mean.count == channels, std.count == channels, std.allSatisfy({ $0 != 0 }) else {
                 throw RefvisError("model '\(description.name)': normalize needs \(channels) means and \(channels) non-zero stds")
             }
-            let centred = try tape.apply1("sub", [image, tape.variable(Tensor(shape: [1, channels, 1, 1], scalars: mean))])
-            return try tape.apply1("div", [centred, tape.variable(Tensor(shape: [1, channels, 1, 1], scalars: std))])
+            let centred = try tape.sub(image, tape.variable(Tensor(shape: [1, channels, 1, 1], scalars: mean)))
+            return try tape.div(centred, tape.variable(Tensor(shape: [1, channels, 1, 1], scalars: std)))
         }
     }
 }

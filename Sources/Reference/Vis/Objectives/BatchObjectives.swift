@@ -33,7 +33,7 @@ extension ObjectiveTape {
                             constant(Tensor(shape: [n], scalars: weights.map { 1 - $0 })))
         let second = try mul(perImageChannelMean(a2, layer: layer2, channel: channel2),
                              constant(Tensor(shape: [n], scalars: weights)))
-        return try op("add", [sum(first), sum(second)])
+        return try tape.add(sum(first), sum(second))
     }
 
     /// alignment(layer, decay_ratio) — Lucid's definition (Lucent returns its negation):
@@ -50,12 +50,12 @@ extension ObjectiveTape {
         let n = s[0]
         var total: Variable?
         for d in 1...4 where n > d {
-            let earlier = try op("narrow", [a], ["dim": .int(0), "start": .int(0), "length": .int(n - d)])
-            let later = try op("narrow", [a], ["dim": .int(0), "start": .int(d), "length": .int(n - d)])
-            let squares = try op("square", [op("sub", [earlier, later])])
+            let earlier = try tape.narrow(a, dim: 0, start: 0, length: n - d)
+            let later = try tape.narrow(a, dim: 0, start: d, length: n - d)
+            let squares = try tape.square(tape.sub(earlier, later))
             let perPair = s.count > 1 ? try mean(squares, dims: Array(1..<s.count)) : squares
             let term = try scale(sum(perPair), 1 / Foundation.pow(decayRatio, Double(d)))
-            total = try total.map { try op("add", [$0, term]) } ?? term
+            total = try total.map { try tape.add($0, term) } ?? term
         }
         guard let total else { return constant(-0.0) }
         return try scale(total, -1)
@@ -74,11 +74,11 @@ extension ObjectiveTape {
     func diversity(_ a: Variable, layer: String) throws -> Variable {
         try requireRank(a, layer: layer, 4...4, "diversity needs (N, C, H, W) activations")
         let (n, c) = (shape(a)[0], shape(a)[1])
-        let grams = try op("gram_matrix", [a], ["normalize": .string("none")])
-        let asImages = try op("reshape", [grams], ["shape": .ints([n, 1, c, c])])
-        let normalized = try op("l2_normalize", [asImages], ["epsilon": .double(1e-10)])
-        let flat = try op("reshape", [normalized], ["shape": .ints([n, c * c])])
-        let products = try op("matmul", [flat, op("permute", [flat], ["dims": .ints([1, 0])])])
+        let grams = try tape.gramMatrix(a, normalize: .none)
+        let asImages = try tape.reshape(grams, [n, 1, c, c])
+        let normalized = try tape.l2Normalize(asImages, epsilon: 1e-10)
+        let flat = try tape.reshape(normalized, [n, c * c])
+        let products = try tape.matmul(flat, tape.permute(flat, [1, 0]))
         let offDiagonal = Tensor(shape: [n, n]) { k in k / n == k % n ? 0 : 1 }
         return try scale(sum(mul(products, constant(offDiagonal))), 1 / Double(n))
     }

@@ -27,11 +27,11 @@ extension ObjectiveTape {
         let epsilon = 1e-4
         var vectorNorm = 0.0
         for value in vector { vectorNorm += value * value }
-        let activationNorm = try op("sqrt", [sum(op("square", [a]), dims: [1])])
-        let shifted = try op("add", [activationNorm, constant(epsilon)])
-        let cosine = try op("div", [op("div", [dot, shifted]), constant(epsilon + vectorNorm.squareRoot())])
-        let floored = try op("clamp", [cosine], ["min": .double(0.1)])
-        let powered = try op("exp", [scale(op("log", [floored]), cossimPow)])
+        let activationNorm = try tape.sqrt(sum(tape.square(a), dims: [1]))
+        let shifted = try tape.add(activationNorm, constant(epsilon))
+        let cosine = try tape.div(tape.div(dot, shifted), constant(epsilon + vectorNorm.squareRoot()))
+        let floored = try tape.clamp(cosine, min: 0.1)
+        let powered = try tape.exp(scale(tape.log(floored), cossimPow))
         return try mean(mul(dot, powered))
     }
 
@@ -55,7 +55,7 @@ extension ObjectiveTape {
     func directionCosine(_ a: Variable, layer: String, vector: [Double]) throws -> Variable {
         try requireRank(a, layer: layer, 4...4, "direction_cosine needs (N, C, H, W) activations")
         let v = try channelVector(vector, for: a, layer: layer, argument: "the direction")
-        return try mean(op("cosine_similarity", [v, a], ["dim": .int(1), "eps": .double(1e-8)]))
+        return try mean(tape.cosineSimilarity(v, a, dim: 1, eps: 1e-8))
     }
 
     /// direction_neuron_cosine(layer, v, x, y) — Lucent's `direction_neuron`:
@@ -63,6 +63,6 @@ extension ObjectiveTape {
     func directionNeuronCosine(_ a: Variable, layer: String, vector: [Double], x: Int?, y: Int?) throws -> Variable {
         let position = try selectPosition(a, layer: layer, x: x, y: y)
         let v = try channelVector(vector, for: a, layer: layer, argument: "the direction")
-        return try mean(op("cosine_similarity", [v, position], ["dim": .int(1), "eps": .double(1e-8)]))
+        return try mean(tape.cosineSimilarity(v, position, dim: 1, eps: 1e-8))
     }
 }

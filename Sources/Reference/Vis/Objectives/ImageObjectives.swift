@@ -8,13 +8,13 @@ extension ObjectiveTape {
     /// L1(layer, constant) = Σ |x − constant| over every element (the registered
     /// `l1_penalty`; Lucid's `reduce_sum(abs(T(layer) - constant))`).
     func l1(_ x: Variable, constant c: Double) throws -> Variable {
-        try op("l1_penalty", [x], ["constant": .double(c)])
+        try tape.l1Penalty(x, constant: c)
     }
 
     /// L2(layer, constant, epsilon) = √(ε + Σ (x − constant)²) (the registered
     /// `l2_penalty`; Lucid's `sqrt(epsilon + reduce_sum((T(layer) - constant)**2))`).
     func l2(_ x: Variable, constant c: Double, epsilon: Double) throws -> Variable {
-        try op("l2_penalty", [x], ["constant": .double(c), "epsilon": .double(epsilon)])
+        try tape.l2Penalty(x, constant: c, epsilon: epsilon)
     }
 
     /// total_variation(layer) = Σₙ Σ |x[i+1, j] − x[i, j]| + |x[i, j+1] − x[i, j]|
@@ -22,7 +22,7 @@ extension ObjectiveTape {
     /// gradient is that of the sum over the batch, which refvis returns.
     func totalVariation(_ x: Variable, layer: String) throws -> Variable {
         try requireRank(x, layer: layer, 3...4, "total_variation needs (N, C, H, W) or (C, H, W) values")
-        return try sum(op("total_variation", [x], ["kind": .string("l1"), "reduction": .string("sum")]))
+        return try sum(tape.totalVariation(x, kind: .l1, reduction: .sum))
     }
 
     /// blur_input_each_step() = 0.5 · Σ (x − stop_gradient(lucid_blur(x)))²
@@ -33,7 +33,7 @@ extension ObjectiveTape {
     /// size 1 (Nguyen et al. 2015). Maximizing it unweighted sharpens instead.
     func blurInputEachStep(_ x: Variable) throws -> Variable {
         try requireRank(x, layer: "input", 3...4, "blur_input_each_step needs an (N, C, H, W) image")
-        let blurred = tape.detach(try op("lucid_blur", [x], ["kernel_size": .int(3)]))
-        return try scale(sum(op("square", [op("sub", [x, blurred])])), 0.5)
+        let blurred = tape.detach(try tape.lucidBlur(x, kernelSize: 3))
+        return try scale(sum(tape.square(tape.sub(x, blurred))), 0.5)
     }
 }

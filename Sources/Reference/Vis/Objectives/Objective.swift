@@ -71,11 +71,11 @@ public indirect enum Objective: Equatable, Sendable {
             guard let first = parts.first else { return tape.variable(Tensor(scalar: 0)) }
             var total = try first.evaluate(context)
             for part in parts.dropFirst() {
-                total = try tape.apply1("add", [total, part.evaluate(context)])
+                total = try tape.add(total, part.evaluate(context))
             }
             return total
         case .scaled(let inner, let factor):
-            return try tape.apply1("mul", [inner.evaluate(context), tape.variable(Tensor(scalar: factor))])
+            return try tape.mul(inner.evaluate(context), tape.variable(Tensor(scalar: factor)))
         case .batch(let inner, let index):
             return try inner.evaluate(context.restricted(toImage: index))
         }
@@ -103,7 +103,7 @@ extension ObjectiveContext {
         }
         let tape = self.tape, layer = self.layer
         let select = { (v: Variable) throws -> Variable in
-            try tape.apply1("narrow", [v], ["dim": .int(0), "start": .int(index), "length": .int(1)])
+            try tape.narrow(v, dim: 0, start: index, length: 1)
         }
         return ObjectiveContext(tape: tape, layer: { try select(layer($0)) }, image: try select(image),
                                 batchSize: 1, logitsLayer: logitsLayer)

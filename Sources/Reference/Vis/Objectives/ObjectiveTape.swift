@@ -1,8 +1,9 @@
 import ReferenceCore
 import ReferenceIO
-// The registered ops the objectives are built from, with the checks that
-// turn a wrong channel, position or vector length into a one-line error
-// naming the objective and the layer instead of a bare op error.
+// The registered ops the objectives are built from (through the tape's typed
+// wrappers), with the checks that turn a wrong channel, position or vector
+// length into a one-line error naming the objective and the layer instead of
+// a bare op error.
 
 /// Tape helpers for one objective term.
 struct ObjectiveTape {
@@ -14,25 +15,21 @@ struct ObjectiveTape {
 
     func shape(_ v: Variable) -> [Int] { tape.value(v).shape }
 
-    func op(_ name: String, _ inputs: [Variable], _ attributes: [String: AttributeValue] = [:]) throws -> Variable {
-        try tape.apply1(name, inputs, attributes)
-    }
-
     func constant(_ tensor: Tensor) -> Variable { tape.variable(tensor) }
     func constant(_ value: Double) -> Variable { tape.variable(Tensor(scalar: value)) }
 
     /// The mean of every element (torch.mean with no dim).
-    func mean(_ v: Variable) throws -> Variable { try op("mean", [v]) }
+    func mean(_ v: Variable) throws -> Variable { try tape.mean(v) }
     /// The sum of every element.
-    func sum(_ v: Variable) throws -> Variable { try op("sum", [v]) }
-    func mean(_ v: Variable, dims: [Int]) throws -> Variable { try op("mean", [v], ["dim": .ints(dims)]) }
-    func sum(_ v: Variable, dims: [Int]) throws -> Variable { try op("sum", [v], ["dim": .ints(dims)]) }
-    func mul(_ a: Variable, _ b: Variable) throws -> Variable { try op("mul", [a, b]) }
+    func sum(_ v: Variable) throws -> Variable { try tape.sum(v) }
+    func mean(_ v: Variable, dims: [Int]) throws -> Variable { try tape.mean(v, dim: dims) }
+    func sum(_ v: Variable, dims: [Int]) throws -> Variable { try tape.sum(v, dim: dims) }
+    func mul(_ a: Variable, _ b: Variable) throws -> Variable { try tape.mul(a, b) }
     func scale(_ a: Variable, _ factor: Double) throws -> Variable { try mul(a, constant(factor)) }
 
     /// x.narrow(dim, start, 1).
     func narrow(_ v: Variable, dim: Int, at index: Int) throws -> Variable {
-        try op("narrow", [v], ["dim": .int(dim), "start": .int(index), "length": .int(1)])
+        try tape.narrow(v, dim: dim, start: index, length: 1)
     }
 
     /// Throws unless the activations have rank in `ranks`.

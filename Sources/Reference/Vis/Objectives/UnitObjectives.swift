@@ -47,6 +47,6 @@ extension ObjectiveTape {
     /// deepdream(layer) = mean of a² over every element (Lucid's
     /// `reduce_mean(T(layer)**2)`, Mordvintsev et al. 2015).
     func deepdream(_ a: Variable, layer: String) throws -> Variable {
-        try mean(op("square", [a]))
+        try mean(tape.square(a))
     }
 }

@@ -24,13 +24,13 @@ public func alphaComposite(on tape: Tape, rgb: Variable, alpha: Variable, backgr
     let one = tape.variable(Tensor(scalar: 1))
     switch gradients {
     case .foreground:
-        let front = try tape.apply1("mul", [rgb, alpha])
-        let behind = try tape.apply1("mul", [try tape.apply1("sub", [one, alpha]), tape.detach(background)])
-        return try tape.apply1("add", [front, behind])
+        let front = try tape.mul(rgb, alpha)
+        let behind = try tape.mul(try tape.sub(one, alpha), tape.detach(background))
+        return try tape.add(front, behind)
     case .background:
-        let front = tape.detach(try tape.apply1("mul", [rgb, alpha]))
-        let transmitted = tape.detach(try tape.apply1("sub", [one, alpha]))
-        return try tape.apply1("add", [front, try tape.apply1("mul", [transmitted, background])])
+        let front = tape.detach(try tape.mul(rgb, alpha))
+        let transmitted = tape.detach(try tape.sub(one, alpha))
+        return try tape.add(front, try tape.mul(transmitted, background))
     }
 }
 
@@ -41,5 +41,5 @@ public func alphaComposite(on tape: Tape, rgb: Variable, alpha: Variable, backgr
 public func alphaCompositeBothWays(on tape: Tape, rgb: Variable, alpha: Variable, background: Variable) throws -> Variable {
     let front = try alphaComposite(on: tape, rgb: rgb, alpha: alpha, background: background, gradients: .foreground)
     let back = try alphaComposite(on: tape, rgb: rgb, alpha: alpha, background: background, gradients: .background)
-    return try tape.apply1("cat", [front, back], ["dim": .int(0)])
+    return try tape.cat([front, back], dim: 0)
 }

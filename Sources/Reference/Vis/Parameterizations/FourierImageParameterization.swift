@@ -42,9 +42,7 @@ public struct FourierImage: ImageParameterization {
 
     public func image(on tape: Tape, parameters: [Variable]) throws -> Variable {
         try checkParameters(parameters, on: tape, "fft_image")
-        return try tape.apply1("fourier_image", parameters, [
-            "height": .int(imageShape[2]), "width": .int(imageShape[3]),
-            "decay_power": .double(decayPower), "convention": .string(convention.rawValue),
-        ])
+        return try tape.fourierImage(parameters[0], height: imageShape[2], width: imageShape[3],
+                                     decayPower: decayPower, convention: convention)
     }
 }

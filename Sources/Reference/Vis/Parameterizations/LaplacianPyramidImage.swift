@@ -41,7 +41,7 @@ public struct LaplacianPyramidImage: ImageParameterization {
         try checkParameters(parameters, on: tape, "laplacian_pyramid_image")
         var sum = try levels[0].image(on: tape, parameters: [parameters[0]])
         for n in 1..<levels.count {
-            sum = try tape.apply1("add", [sum, try levels[n].image(on: tape, parameters: [parameters[n]])])
+            sum = try tape.add(sum, try levels[n].image(on: tape, parameters: [parameters[n]]))
         }
         return sum
     }

@@ -59,10 +59,10 @@ public struct LowresTensor: ImageParameterization {
         try checkParameters(parameters, on: tape, "lowres_tensor")
         var t = parameters[0]
         if underlyingShape != imageShape {
-            t = try tape.apply1("resize_bilinear_nd", [t], ["shape": .ints(imageShape)])
+            t = try tape.resizeBilinearND(t, shape: imageShape)
         }
         if let offset, offset.contains(where: { $0 != 0 }) {
-            t = try tape.apply1("symmetric_shift", [t], ["offset": .ints(offset)])
+            t = try tape.symmetricShift(t, offset: offset)
         }
         return t
     }

@@ -40,8 +40,8 @@ public struct RGBAImage: ImageParameterization {
         let t = try spatial.image(on: tape, parameters: parameters)
         let (latentRGB, latentAlpha) = try splitRGBA(on: tape, t)
         let rgb = try toValidRGB(on: tape, latentRGB, decorrelation: decorrelation, squash: squash)
-        let alpha = try tape.apply1("sigmoid", [latentAlpha])
-        return try tape.apply1("cat", [rgb, alpha], ["dim": .int(1)])
+        let alpha = try tape.sigmoid(latentAlpha)
+        return try tape.cat([rgb, alpha], dim: 1)
     }
 }
 
@@ -52,6 +52,6 @@ public func splitRGBA(on tape: Tape, _ rgba: Variable) throws -> (rgb: Variable,
     guard shape.count == 4, shape[1] == 4 else {
         throw RefvisError("split rgba: expected a (B, 4, H, W) image, got shape \(formatShape(shape))")
     }
-    return (try tape.apply1("narrow", [rgba], ["dim": .int(1), "start": .int(0), "length": .int(3)]),
-            try tape.apply1("narrow", [rgba], ["dim": .int(1), "start": .int(3), "length": .int(1)]))
+    return (try tape.narrow(rgba, dim: 1, start: 0, length: 3),
+            try tape.narrow(rgba, dim: 1, start: 3, length: 1))
 }

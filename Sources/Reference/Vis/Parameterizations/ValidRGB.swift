@@ -25,7 +25,7 @@ public func toValidRGB(on tape: Tape, _ input: Variable, decorrelation: Tensor? 
                        squash: RGBSquash = .sigmoid) throws -> Variable {
     var t = input
     if let decorrelation {
-        t = try tape.apply1("color_decorrelate", [t, tape.variable(decorrelation)])
+        t = try tape.colorDecorrelate(t, tape.variable(decorrelation))
     }
     if let mean {
         let shape = tape.value(t).shape
@@ -33,13 +33,13 @@ public func toValidRGB(on tape: Tape, _ input: Variable, decorrelation: Tensor? 
             throw RefvisError("to_valid_rgb: mean has \(mean.count) values but the image \(formatShape(shape)) has \(shape.count >= 2 ? shape[1] : 0) channels")
         }
         let offset = Tensor(shape: [1, mean.count] + Array(repeating: 1, count: shape.count - 2), scalars: mean)
-        t = try tape.apply1("add", [t, tape.variable(offset)])
+        t = try tape.add(t, tape.variable(offset))
     }
     switch squash {
     case .sigmoid:
-        return try tape.apply1("sigmoid", [t])
+        return try tape.sigmoid(t)
     case .tanh:
-        let shifted = try tape.apply1("add", [try tape.apply1("tanh", [t]), tape.variable(Tensor(scalar: 1))])
-        return try tape.apply1("mul", [shifted, tape.variable(Tensor(scalar: 0.5))])
+        let shifted = try tape.add(try tape.tanh(t), tape.variable(Tensor(scalar: 1)))
+        return try tape.mul(shifted, tape.variable(Tensor(scalar: 0.5)))
     }
 }

@@ -80,7 +80,7 @@ public func ifft2Backward(_ gradOutput: Tensor, inputShape: [Int], s: [Int]? = n
 func fourierSamples(_ rng: inout RandomGenerator, inputShape: ([Int], Int, Int) -> [Int],
                     cases: [(batch: [Int], h: Int, w: Int, s: [Int]?, norm: FourierNorm)]) -> [OpSample] {
     cases.map { c in
-        var attributes: [String: AttributeValue] = ["norm": .string(c.norm.rawValue)]
+        var attributes: [String: AttributeValue] = ["norm": c.norm.attributeValue]
         if let s = c.s { attributes["s"] = .ints(s) }
         let shape = inputShape(c.batch, c.h, c.w)
         return OpSample("input=\(formatShape(shape)) s=\(c.s.map { "\(AttributeValue.ints($0))" } ?? "none") norm=\(c.norm.rawValue)",
@@ -94,11 +94,11 @@ private func complexTransformOp(_ name: String, _ summary: String, inverse: Bool
         attributes: FourierArguments.attributes,
         linearIn: ["input"],
         forward: { inputs, attributes in
-            let (s, norm) = try FourierArguments.read(attributes, op: name)
+            let (s, norm) = try FourierArguments.read(attributes)
             return [try complexTransform2D(inputs[0], s: s, norm: norm, inverse: inverse, op: name)]
         },
         vjp: { inputs, _, cotangents, attributes in
-            let (s, norm) = try FourierArguments.read(attributes, op: name)
+            let (s, norm) = try FourierArguments.read(attributes)
             return [try complexTransform2DBackward(cotangents[0], inputShape: inputs[0].shape, s: s, norm: norm,
                                                    inverse: inverse, op: name)]
         },

@@ -11,16 +11,8 @@ import Foundation
 ///
 /// A 2-D transform scales each axis by its own length (so `ortho` gives
 /// 1/√(n₀·n₁) overall), as NumPy does.
-public enum FourierNorm: String, Sendable, CaseIterable {
+public enum FourierNorm: String, AttributeChoice {
     case backward, ortho, forward
-
-    /// The norm called `name`, or an error naming the op and the three choices.
-    public init(named name: String, op: String) throws {
-        guard let norm = FourierNorm(rawValue: name) else {
-            throw RefvisError.usage("\(op): unknown norm '\(name)' (expected backward, ortho or forward)")
-        }
-        self = norm
-    }
 
     /// The factor applied by a transform of length `n` in the given direction.
     func scale(length n: Int, inverse: Bool) -> Double {
@@ -38,13 +30,13 @@ enum FourierArguments {
     static let attributes = [
         AttributeSpec("s", .optional(.ints), default: .null,
                       "output size (s0, s1) of the two transformed axes; the input is cropped or zero-padded to it first"),
-        AttributeSpec("norm", .choice(FourierNorm.allCases.map(\.rawValue)), default: .string("backward"),
+        AttributeSpec("norm", FourierNorm.self, default: .backward,
                       "backward: 1/n on the inverse; ortho: 1/sqrt(n) both ways; forward: 1/n on the forward"),
     ]
 
     /// The `s` and `norm` attributes of one call.
-    static func read(_ attributes: Attributes, op: String) throws -> (s: [Int]?, norm: FourierNorm) {
-        (try attributes.optionalInts("s"), try FourierNorm(named: attributes.string("norm"), op: op))
+    static func read(_ attributes: Attributes) throws -> (s: [Int]?, norm: FourierNorm) {
+        (try attributes.optionalInts("s"), try attributes.choice(FourierNorm.self, "norm"))
     }
 
     /// The transform lengths: `s` when given (exactly two entries, each ≥ 1), else

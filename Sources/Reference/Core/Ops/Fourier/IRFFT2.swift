@@ -85,11 +85,11 @@ extension OpRegistry {
             attributes: FourierArguments.attributes,
             linearIn: ["input"],
             forward: { inputs, attributes in
-                let (s, norm) = try FourierArguments.read(attributes, op: "irfft2")
+                let (s, norm) = try FourierArguments.read(attributes)
                 return [try irfft2(inputs[0], s: s, norm: norm)]
             },
             vjp: { inputs, _, cotangents, attributes in
-                let (s, norm) = try FourierArguments.read(attributes, op: "irfft2")
+                let (s, norm) = try FourierArguments.read(attributes)
                 return [try irfft2Backward(cotangents[0], inputShape: inputs[0].shape, s: s, norm: norm)]
             },
             samples: { rng in

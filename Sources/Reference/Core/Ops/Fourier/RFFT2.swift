@@ -59,11 +59,11 @@ extension OpRegistry {
             attributes: FourierArguments.attributes,
             linearIn: ["input"],
             forward: { inputs, attributes in
-                let (s, norm) = try FourierArguments.read(attributes, op: "rfft2")
+                let (s, norm) = try FourierArguments.read(attributes)
                 return [try rfft2(inputs[0], s: s, norm: norm)]
             },
             vjp: { inputs, _, cotangents, attributes in
-                let (s, norm) = try FourierArguments.read(attributes, op: "rfft2")
+                let (s, norm) = try FourierArguments.read(attributes)
                 return [try rfft2Backward(cotangents[0], inputShape: inputs[0].shape, s: s, norm: norm)]
             },
             samples: { rng in

@@ -8,7 +8,7 @@ import Foundation
 /// How `fourier_image` turns the (fh, fw) half spectrum of `rfft2dFreqs(h, w)` into
 /// an h×w image. The two agree for even widths and differ for odd ones, where
 /// Lucid's spectrum has one column more than an rfft of width w (fw = w/2 + 2).
-public enum FourierImageConvention: String, Sendable, CaseIterable {
+public enum FourierImageConvention: String, AttributeChoice {
     /// Lucent (PyTorch): `torch.fft.irfftn(X, s=(h, w), norm="ortho")`. The inverse
     /// has exactly width w and reads the first w/2 + 1 columns: an odd width's
     /// extra column is cropped from the *spectrum* (it never matters, its gradient is 0).
@@ -155,7 +155,7 @@ extension OpRegistry {
             AttributeSpec("height", .int, default: nil, "image height h"),
             AttributeSpec("width", .int, default: nil, "image width w"),
             AttributeSpec("decay_power", .double, default: .double(1), "exponent of the 1/f scaling of the spectrum"),
-            AttributeSpec("convention", .choice(FourierImageConvention.allCases.map(\.rawValue)), default: .string("lucent"),
+            AttributeSpec("convention", FourierImageConvention.self, default: .lucent,
                           "odd widths: lucent crops the spectrum (irfft2 to width w); lucid inverts to width w+1 and crops the image"),
         ],
         linearIn: ["spectrum"],
@@ -186,7 +186,7 @@ extension OpRegistry {
                 return OpSample("spectrum=\(formatShape(shape)) h=\(c.h) w=\(c.w) decay_power=\(formatDouble(c.decay)) convention=\(c.convention.rawValue)",
                                 inputs: [rng.normalTensor(shape)],
                                 attributes: ["height": .int(c.h), "width": .int(c.w), "decay_power": .double(c.decay),
-                                             "convention": .string(c.convention.rawValue)])
+                                             "convention": c.convention.attributeValue])
             }
         })
 }
@@ -202,10 +202,6 @@ private struct FourierImageAttributes {
         height = try attributes.int("height")
         width = try attributes.int("width")
         decayPower = try attributes.double("decay_power")
-        let name = try attributes.string("convention")
-        guard let convention = FourierImageConvention(rawValue: name) else {
-            throw RefvisError.usage("fourier_image: unknown convention '\(name)' (lucent or lucid)")
-        }
-        self.convention = convention
+        convention = try attributes.choice(FourierImageConvention.self, "convention")
     }
 }

@@ -3,7 +3,7 @@
 // products over all positions.
 
 /// What the Gram matrix is divided by.
-public enum GramNormalization: String, CaseIterable, Sendable {
+public enum GramNormalization: String, AttributeChoice {
     /// C·H·W — neural-style's `matmul(featsᵀ, feats) / size` for one image.
     case chw
     /// H·W — the mean over positions.
@@ -73,26 +73,18 @@ public func gramMatrixBackward(_ gradOutput: Tensor, input: Tensor, normalize: G
     return Tensor(shape: input.shape, scalars: grad)
 }
 
-private func gramNormalization(_ attributes: Attributes) throws -> GramNormalization {
-    let name = try attributes.string("normalize")
-    guard let value = GramNormalization(rawValue: name) else {
-        throw RefvisError.usage("gram_matrix: unknown normalize '\(name)' (known: chw, hw, none)")
-    }
-    return value
-}
-
 extension OpRegistry {
     static let gramMatrixOp = OpDefinition(
         name: "gram_matrix",
         summary: "per image G = F F^T / norm, F = (C, H*W), norm = C*H*W, H*W or 1 (Gatys style features; neural-style)",
         inputs: [OpInput("input")],
         attributes: [
-            AttributeSpec("normalize", .choice(GramNormalization.allCases.map(\.rawValue)), default: .string("chw"),
+            AttributeSpec("normalize", GramNormalization.self, default: .chw,
                           "chw: divide by C*H*W (neural-style); hw: by H*W; none: raw inner products"),
         ],
-        forward: { inputs, attributes in [try gramMatrix(inputs[0], normalize: gramNormalization(attributes))] },
+        forward: { inputs, attributes in [try gramMatrix(inputs[0], normalize: attributes.choice(GramNormalization.self, "normalize"))] },
         vjp: { inputs, _, cotangents, attributes in
-            [try gramMatrixBackward(cotangents[0], input: inputs[0], normalize: gramNormalization(attributes))]
+            [try gramMatrixBackward(cotangents[0], input: inputs[0], normalize: attributes.choice(GramNormalization.self, "normalize"))]
         },
         samples: { rng in
             let configurations: [(shape: [Int], normalize: GramNormalization)] = [
@@ -100,7 +92,7 @@ extension OpRegistry {
             ]
             return configurations.map { c in
                 OpSample("shape=\(formatShape(c.shape)) normalize=\(c.normalize.rawValue)",
-                         inputs: [rng.normalTensor(c.shape)], attributes: ["normalize": .string(c.normalize.rawValue)])
+                         inputs: [rng.normalTensor(c.shape)], attributes: ["normalize": c.normalize.attributeValue])
             }
         })
 }

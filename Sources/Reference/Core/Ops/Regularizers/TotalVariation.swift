@@ -4,7 +4,7 @@
 // (Σ‖I(i+1) − I(i)‖², and neural-style's per-direction means).
 
 /// The penalty applied to each difference of neighbouring pixels.
-public enum TotalVariationKind: String, CaseIterable, Sendable {
+public enum TotalVariationKind: String, AttributeChoice {
     /// |d| — tf.image.total_variation, anisotropic.
     case l1
     /// d² — the squared TV of the regularization notes and neural-style.
@@ -12,7 +12,7 @@ public enum TotalVariationKind: String, CaseIterable, Sendable {
 }
 
 /// How the differences of one image are combined.
-public enum TotalVariationReduction: String, CaseIterable, Sendable {
+public enum TotalVariationReduction: String, AttributeChoice {
     /// Σ over vertical differences + Σ over horizontal differences.
     case sum
     /// Each direction's sum divided by its number of differences, then added.
@@ -119,39 +119,24 @@ public func totalVariationBackward(_ gradOutput: Tensor, input: Tensor, kind: To
     return Tensor(shape: input.shape, scalars: grad)
 }
 
-private func totalVariationKind(_ attributes: Attributes) throws -> TotalVariationKind {
-    let name = try attributes.string("kind")
-    guard let kind = TotalVariationKind(rawValue: name) else {
-        throw RefvisError.usage("total_variation: unknown kind '\(name)' (known: l1, squared)")
-    }
-    return kind
-}
-
-private func totalVariationReduction(_ attributes: Attributes) throws -> TotalVariationReduction {
-    let name = try attributes.string("reduction")
-    guard let reduction = TotalVariationReduction(rawValue: name) else {
-        throw RefvisError.usage("total_variation: unknown reduction '\(name)' (known: sum, mean)")
-    }
-    return reduction
-}
-
 extension OpRegistry {
     static let totalVariationOp = OpDefinition(
         name: "total_variation",
         summary: "per-image sum of phi(x[i+1,j]-x[i,j]) + phi(x[i,j+1]-x[i,j]), phi = |d| (tf.image.total_variation) or d^2; mean divides each direction by its count",
         inputs: [OpInput("input")],
         attributes: [
-            AttributeSpec("kind", .choice(TotalVariationKind.allCases.map(\.rawValue)), default: .string("l1"),
+            AttributeSpec("kind", TotalVariationKind.self, default: .l1,
                           "l1: |d| (tf.image.total_variation, Lucid); squared: d^2"),
-            AttributeSpec("reduction", .choice(TotalVariationReduction.allCases.map(\.rawValue)), default: .string("sum"),
+            AttributeSpec("reduction", TotalVariationReduction.self, default: .sum,
                           "sum: add all differences; mean: divide each direction by its number of differences (neural-style)"),
         ],
         forward: { inputs, attributes in
-            [try totalVariation(inputs[0], kind: totalVariationKind(attributes), reduction: totalVariationReduction(attributes))]
+            [try totalVariation(inputs[0], kind: attributes.choice(TotalVariationKind.self, "kind"),
+                                reduction: attributes.choice(TotalVariationReduction.self, "reduction"))]
         },
         vjp: { inputs, _, cotangents, attributes in
-            [try totalVariationBackward(cotangents[0], input: inputs[0], kind: totalVariationKind(attributes),
-                                        reduction: totalVariationReduction(attributes))]
+            [try totalVariationBackward(cotangents[0], input: inputs[0], kind: attributes.choice(TotalVariationKind.self, "kind"),
+                                        reduction: attributes.choice(TotalVariationReduction.self, "reduction"))]
         },
         samples: { rng in
             // Distinct, well-spaced values keep every difference far from the
@@ -167,7 +152,7 @@ extension OpRegistry {
             return configurations.map { c in
                 OpSample("\(c.kind.rawValue) \(c.reduction.rawValue) shape=\(formatShape(c.shape))",
                          inputs: [spacedValues(c.shape, &rng)],
-                         attributes: ["kind": .string(c.kind.rawValue), "reduction": .string(c.reduction.rawValue)])
+                         attributes: ["kind": c.kind.attributeValue, "reduction": c.reduction.attributeValue])
             }
         })
 }

@@ -15,7 +15,7 @@
 // when the point was mirrored an odd number of times.
 
 /// `grid_sample`'s interpolation: `mode` in torch.nn.functional.grid_sample.
-public enum GridSampleMode: String, Sendable, CaseIterable {
+public enum GridSampleMode: String, AttributeChoice {
     /// The four surrounding pixels weighted by their areas.
     case bilinear
     /// The nearest pixel, rounding halves to even (`nearbyint`).
@@ -23,7 +23,7 @@ public enum GridSampleMode: String, Sendable, CaseIterable {
 }
 
 /// What `grid_sample` reads outside the image: `padding_mode`.
-public enum GridSamplePadding: String, Sendable, CaseIterable {
+public enum GridSamplePadding: String, AttributeChoice {
     /// Zeros outside the image.
     case zeros
     /// The nearest edge pixel: coordinates are clipped.

@@ -2,7 +2,7 @@
 // semantics of torch.nn.functional.interpolate on CPU for NCHW tensors.
 
 /// `interpolate`'s `mode`; PyTorch's other modes are not offered.
-public enum InterpolateMode: String, Sendable, CaseIterable {
+public enum InterpolateMode: String, AttributeChoice {
     case nearest
     case bilinear
 }

@@ -14,11 +14,11 @@ extension OpRegistry {
         linearIn: ["theta"],
         forward: { inputs, attributes in
             [try affineGrid(inputs[0], size: attributes.ints("size"),
-                            alignCorners: resamplingOptionalBool(attributes, "align_corners") ?? false)]
+                            alignCorners: attributes.optionalBool("align_corners") ?? false)]
         },
         vjp: { inputs, _, cotangents, attributes in
             let gradient = try affineGridBackward(cotangents[0], size: attributes.ints("size"),
-                                                  alignCorners: resamplingOptionalBool(attributes, "align_corners") ?? false)
+                                                  alignCorners: attributes.optionalBool("align_corners") ?? false)
             try inputs[0].requireShape(gradient.shape, "affine_grid: theta")
             return [gradient]
         },
@@ -30,8 +30,8 @@ extension OpRegistry {
         summary: "out[n,c,h,w] = input[n,c] sampled at grid[n,h,w] = (x, y) in [-1, 1], bilinear or nearest, PyTorch's padding modes (torch.nn.functional.grid_sample)",
         inputs: [OpInput("input"), OpInput("grid")],
         attributes: [
-            AttributeSpec("mode", .choice(GridSampleMode.allCases.map(\.rawValue)), default: .string("bilinear"), "interpolation"),
-            AttributeSpec("padding_mode", .choice(GridSamplePadding.allCases.map(\.rawValue)), default: .string("zeros"),
+            AttributeSpec("mode", GridSampleMode.self, default: .bilinear, "interpolation"),
+            AttributeSpec("padding_mode", GridSamplePadding.self, default: .zeros,
                           "outside the image: zeros, the border pixel, or the mirrored image"),
             AttributeSpec("align_corners", .optional(.bool), default: .null, "-1 and 1 are the corner pixel centres (true) or the image edges (false; none means false)"),
         ],
@@ -57,7 +57,7 @@ extension OpRegistry {
         attributes: [
             AttributeSpec("size", .optional(.ints), default: .null, "output (H, W), or one size for both"),
             AttributeSpec("scale_factor", .optional(.doubles), default: .null, "multiplier for (H, W), or one for both"),
-            AttributeSpec("mode", .choice(InterpolateMode.allCases.map(\.rawValue)), default: .string("nearest"), "interpolation"),
+            AttributeSpec("mode", InterpolateMode.self, default: .nearest, "interpolation"),
             AttributeSpec("align_corners", .optional(.bool), default: .null, "bilinear only: map corner pixel centres onto each other"),
             AttributeSpec("recompute_scale_factor", .optional(.bool), default: .null, "true: sample with in/out instead of 1/scale_factor"),
         ],
@@ -76,16 +76,6 @@ extension OpRegistry {
         samples: ResamplingSamples.interpolate)
 }
 
-/// An optional boolean attribute: true, false or none (nil).
-private func resamplingOptionalBool(_ attributes: Attributes, _ name: String) throws -> Bool? {
-    switch attributes[name] {
-    case .bool(let value): return value
-    case .null, nil: return nil
-    case .some(let other):
-        throw RefvisError.usage("\(attributes.opName): attribute '\(name)' must be true, false or none, got \(other)")
-    }
-}
-
 /// The resolved attributes of grid_sample.
 private struct GridSampleAttributes {
     let mode: GridSampleMode
@@ -93,16 +83,9 @@ private struct GridSampleAttributes {
     let alignCorners: Bool
 
     init(_ attributes: Attributes) throws {
-        let modeName = try attributes.string("mode"), paddingName = try attributes.string("padding_mode")
-        guard let mode = GridSampleMode(rawValue: modeName) else {
-            throw RefvisError.usage("grid_sample: unknown mode '\(modeName)' (bilinear or nearest)")
-        }
-        guard let padding = GridSamplePadding(rawValue: paddingName) else {
-            throw RefvisError.usage("grid_sample: unknown padding_mode '\(paddingName)' (zeros, border or reflection)")
-        }
-        self.mode = mode
-        self.padding = padding
-        alignCorners = try resamplingOptionalBool(attributes, "align_corners") ?? false
+        mode = try attributes.choice(GridSampleMode.self, "mode")
+        padding = try attributes.choice(GridSamplePadding.self, "padding_mode")
+        alignCorners = try attributes.optionalBool("align_corners") ?? false
     }
 }
 
@@ -117,12 +100,8 @@ private struct InterpolateAttributes {
     init(_ attributes: Attributes) throws {
         size = try attributes.optionalInts("size")
         scaleFactor = try attributes.optionalDoubles("scale_factor")
-        let modeName = try attributes.string("mode")
-        guard let mode = InterpolateMode(rawValue: modeName) else {
-            throw RefvisError.usage("interpolate: unknown mode '\(modeName)' (nearest or bilinear)")
-        }
-        self.mode = mode
-        alignCorners = try resamplingOptionalBool(attributes, "align_corners")
-        recomputeScaleFactor = try resamplingOptionalBool(attributes, "recompute_scale_factor")
+        mode = try attributes.choice(InterpolateMode.self, "mode")
+        alignCorners = try attributes.optionalBool("align_corners")
+        recomputeScaleFactor = try attributes.optionalBool("recompute_scale_factor")
     }
 }

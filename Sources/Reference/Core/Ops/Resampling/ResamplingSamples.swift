@@ -40,7 +40,7 @@ enum ResamplingSamples {
                     samples.append(OpSample(
                         "\(mode.rawValue) \(padding.rawValue) align_corners=\(align) input=\(formatShape(shape.input)) grid=\(formatShape(shape.grid))",
                         inputs: [rng.normalTensor(shape.input), grid],
-                        attributes: ["mode": .string(mode.rawValue), "padding_mode": .string(padding.rawValue),
+                        attributes: ["mode": mode.attributeValue, "padding_mode": padding.attributeValue,
                                      "align_corners": .bool(align)]))
                 }
             }

@@ -3,7 +3,7 @@
 // one input element or is the constant), the VJP the matching scatter-add.
 
 /// The padding modes of `torch.nn.functional.pad`.
-public enum PadMode: String, CaseIterable, Sendable {
+public enum PadMode: String, AttributeChoice {
     /// Out-of-range positions hold `value`: `v v | a b c d | v v`.
     case constant
     /// Mirror about the edge element, without repeating it: `c b | a b c d | c b`.
@@ -213,15 +213,6 @@ public func padBackward(_ cotangent: Tensor, inputShape: [Int], _ pad: [Int], mo
     return geometry.gatherMap(mode: mode).scatterAdd(cotangent, inputShape: inputShape)
 }
 
-/// Reads the `mode` attribute (already checked against the choices).
-private func padModeAttribute(_ attributes: Attributes) throws -> PadMode {
-    let name = try attributes.string("mode")
-    guard let mode = PadMode(rawValue: name) else {
-        throw RefvisError.usage("pad: unknown mode '\(name)' (known: constant, reflect, replicate, circular)")
-    }
-    return mode
-}
-
 extension OpRegistry {
     static let padOp = OpDefinition(
         name: "pad",
@@ -229,23 +220,23 @@ extension OpRegistry {
         inputs: [OpInput("input")],
         attributes: [
             AttributeSpec("pad", .ints, default: nil, "(left, right, top, bottom, front, back, ...) starting from the last dimension; negative crops"),
-            AttributeSpec("mode", .choice(PadMode.allCases.map(\.rawValue)), default: .string("constant"),
+            AttributeSpec("mode", PadMode.self, default: .constant,
                           "constant, reflect (no edge repeat), replicate or circular"),
             AttributeSpec("value", .double, default: .double(0), "fill value of constant mode (may be -inf)"),
         ],
         // Affine in the input: the constant positions do not depend on it.
         linearIn: ["input"],
         forward: { inputs, attributes in
-            [try pad(inputs[0], attributes.ints("pad"), mode: padModeAttribute(attributes), value: attributes.double("value"))]
+            [try pad(inputs[0], attributes.ints("pad"), mode: attributes.choice(PadMode.self, "mode"), value: attributes.double("value"))]
         },
         vjp: { inputs, _, cotangents, attributes in
-            [try padBackward(cotangents[0], inputShape: inputs[0].shape, attributes.ints("pad"), mode: padModeAttribute(attributes))]
+            [try padBackward(cotangents[0], inputShape: inputs[0].shape, attributes.ints("pad"), mode: attributes.choice(PadMode.self, "mode"))]
         },
         samples: { rng in
             // Every mode, 1-, 2- and 3-d padding, asymmetric pads, odd and even
             // sizes, crops; finite values only (the checker differences outputs).
             func sample(_ shape: [Int], _ pad: [Int], _ mode: PadMode, value: Double = 0) -> OpSample {
-                var attributes: [String: AttributeValue] = ["pad": .ints(pad), "mode": .string(mode.rawValue)]
+                var attributes: [String: AttributeValue] = ["pad": .ints(pad), "mode": mode.attributeValue]
                 if value != 0 { attributes["value"] = .double(value) }
                 let label = "\(mode.rawValue) shape=\(formatShape(shape)) pad=\(AttributeValue.ints(pad))" + (value != 0 ? " value=\(formatDouble(value))" : "")
                 return OpSample(label, inputs: [rng.normalTensor(shape)], attributes: attributes)
