@@ -89,7 +89,7 @@ public struct RenderEngine {
         var x = try parameterizations[phase].image(on: tape, parameters: parameters)
         observe?("parameterization", x)
         if let decorrelation {
-            x = try tape.apply1("color_decorrelate", [x, tape.variable(decorrelation)])
+            x = try tape.colorDecorrelate(x, tape.variable(decorrelation))
             observe?("decorrelated", x)
         }
         switch recipe.squash {

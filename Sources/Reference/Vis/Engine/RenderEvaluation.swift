@@ -89,11 +89,11 @@ extension RenderEngine {
                 return border > 0 ? try self.inside(border: border, of: variable, on: tape, layer: name) : variable
             }, image: image, batchSize: recipe.batch, logitsLayer: model.description.logits)
             let value = try objective.evaluate(context)
-            total = try total.map { try tape.apply1("add", [$0, value]) } ?? value
+            total = try total.map { try tape.add($0, value) } ?? value
         }
         guard let objectiveValue = total else { throw RefvisError("render: the image has no tiles") }
         observe?("objective", tape.value(objectiveValue))
-        let loss = try tape.apply1("neg", [objectiveValue])
+        let loss = try tape.neg(objectiveValue)
         timings.forward += lap()
         var gradients = try tape.gradients(of: loss, withRespectTo: variables + (imageGradient == nil ? [] : [image]))
         if let imageGradient { imageGradient(gradients.removeLast()) }
@@ -122,8 +122,8 @@ extension RenderEngine {
         guard shape[2] > 2 * border, shape[3] > 2 * border else {
             throw RefvisError.usage("--objective-border \(border): layer '\(layer)' is only \(shape[2])×\(shape[3])")
         }
-        let rows = try tape.apply1("narrow", [variable], ["dim": .int(2), "start": .int(border), "length": .int(shape[2] - 2 * border)])
-        return try tape.apply1("narrow", [rows], ["dim": .int(3), "start": .int(border), "length": .int(shape[3] - 2 * border)])
+        let rows = try tape.narrow(variable, dim: 2, start: border, length: shape[2] - 2 * border)
+        return try tape.narrow(rows, dim: 3, start: border, length: shape[3] - 2 * border)
     }
 
     /// The tiles of an (N, C, H, W) image: nil (the whole image) without a
@@ -141,7 +141,7 @@ extension RenderEngine {
     }
 
     func crop(_ image: Variable, on tape: Tape, rows: Range<Int>, columns: Range<Int>) throws -> Variable {
-        let r = try tape.apply1("narrow", [image], ["dim": .int(2), "start": .int(rows.lowerBound), "length": .int(rows.count)])
-        return try tape.apply1("narrow", [r], ["dim": .int(3), "start": .int(columns.lowerBound), "length": .int(columns.count)])
+        let r = try tape.narrow(image, dim: 2, start: rows.lowerBound, length: rows.count)
+        return try tape.narrow(r, dim: 3, start: columns.lowerBound, length: columns.count)
     }
 }
