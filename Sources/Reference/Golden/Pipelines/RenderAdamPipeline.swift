@@ -113,6 +113,7 @@ public struct RenderAdamPipeline: GoldenPipeline {
         arrays["input_initial_spectrum"] = initial
         arrays["input_color_matrix"] = ColorCorrelation.lucidNormalized
         files["trace.json"] = try PipelineCases.encoded(trace)
+        files["recipe.json"] = try recipe.encoded() + Data("\n".utf8)
 
         var settings = recipeSettings()
         switch source {
@@ -144,30 +145,15 @@ public struct RenderAdamPipeline: GoldenPipeline {
             }
             model = try BundledModel.load()
         }
-        var recipe = RenderRecipe()
-        recipe.objective = try PipelineCases.setting("objective", of: golden)
-        let size = try PipelineCases.intSetting("size", of: golden)
-        guard golden.steps.allSatisfy({ $0.shape.last == size }) else {
-            throw RefvisError("pipeline case \(golden.name): setting 'size' is \(size), but the step images are not that wide")
+        // The run is recipe.json, as `refvis render --recipe` reads it. One
+        // image per step is recorded, so the case's own step list bounds it
+        // (a hand-edited recipe must not size the run).
+        let (data, path) = try PipelineCases.file("recipe", of: golden, in: folder)
+        let recipe = try RenderRecipe.decode(data, name: path)
+        guard recipe.thresholds == Array(1...max(1, recipe.steps)), recipe.steps == golden.steps.count,
+              golden.steps.allSatisfy({ $0.shape.suffix(2) == [recipe.height, recipe.width] }) else {
+            throw RefvisError("\(path): the recipe's \(recipe.steps) steps at \(recipe.height)×\(recipe.width) are not the case's \(golden.steps.count) recorded step images")
         }
-        (recipe.height, recipe.width) = (size, size)
-        // One image per step is recorded, so the case's own step list bounds the setting
-        // (a hand-edited "steps" must not size the run).
-        let steps = try PipelineCases.intSetting("steps", of: golden)
-        guard steps >= 1, steps == golden.steps.count else {
-            throw RefvisError("pipeline case \(golden.name): setting 'steps' is \(steps), but the case records \(golden.steps.count) step images")
-        }
-        recipe.thresholds = Array(1...steps)
-        recipe.transforms = try TransformSpec.parseList(try PipelineCases.setting("transforms", of: golden), option: "transforms")
-        let optimizer = try PipelineCases.setting("optimizer", of: golden)
-        guard let kind = OptimizerKind(rawValue: optimizer) else {
-            throw RefvisError("pipeline case \(golden.name): setting 'optimizer' names no optimizer: '\(optimizer)'")
-        }
-        recipe.optimizer = OptimizerSettings(kind: kind, lr: try PipelineCases.doubleSetting("lr", of: golden))
-        guard let seed = UInt64(try PipelineCases.setting("seed", of: golden)) else {
-            throw RefvisError("pipeline case \(golden.name): setting 'seed' is not a non-negative whole number")
-        }
-        recipe.seed = seed
         return try run(model: model, initial: try PipelineCases.input("input_initial_spectrum", of: golden, in: folder),
                        colorMatrix: try PipelineCases.input("input_color_matrix", of: golden, in: folder),
                        trace: try PipelineCases.trace(of: golden, in: folder), recipe: recipe)
@@ -178,6 +164,7 @@ public struct RenderAdamPipeline: GoldenPipeline {
     /// `refvis render`'s choices for this case.
     func recipe() throws -> RenderRecipe {
         var recipe = RenderRecipe()
+        recipe.model = source == .tiny ? "model.json" : "bundled"
         recipe.objective = objective
         (recipe.height, recipe.width) = (size, size)
         recipe.thresholds = Array(1...steps)
@@ -222,7 +209,8 @@ public struct RenderAdamPipeline: GoldenPipeline {
             "optimizer": "adam",
             "lr": formatDouble(learningRate),
             "adam": "torch.optim.Adam: betas (0.9, 0.999), eps 1e-08, weight_decay 0, amsgrad false; eps added after the bias correction of √v",
-            "command": "refvis render --size \(size) --steps \(steps) --thresholds \((1...steps).map(String.init).joined(separator: ",")) --objective '\(objective)' --transforms \(transforms) --optimizer adam --lr \(formatDouble(learningRate)) --seed \(seed)" + (source == .tiny ? " --model model.json --weights <the weight inputs as safetensors>" : ""),
+            "recipe": "recipe.json: the whole run as refvis reads it (RenderRecipe); the settings here describe it for a reader",
+            "command": "refvis render --recipe recipe.json" + (source == .tiny ? " --model model.json --weights <the weight inputs as safetensors>" : ""),
         ]
     }
 
@@ -231,7 +219,7 @@ public struct RenderAdamPipeline: GoldenPipeline {
         func array(_ name: String) -> GoldenArray {
             GoldenArray(name: name, file: name + ".npy", shape: arrays[name]?.shape ?? [], tolerances: tolerances[name])
         }
-        var roles = ["trace": "trace.json"]
+        var roles = ["trace": "trace.json", "recipe": "recipe.json"]
         if files.contains("model.json") { roles["model"] = "model.json" }
         return GoldenCase(
             kind: .pipeline, name: name,

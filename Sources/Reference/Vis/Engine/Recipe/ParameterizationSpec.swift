@@ -84,4 +84,15 @@ public enum SquashSpec: String, SpecText, CaseIterable {
     }
 
     public var text: String { rawValue }
+
+    // Written out so the text form wins over the case-keyed coding the
+    // compiler would synthesize for an enum.
+    public init(from decoder: any Decoder) throws {
+        try self.init(parsing: try decoder.singleValueContainer().decode(String.self), option: "recipe")
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(text)
+    }
 }
