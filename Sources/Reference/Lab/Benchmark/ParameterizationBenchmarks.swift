@@ -1,19 +1,20 @@
 import ReferenceCore
 import ReferenceIO
 import ReferenceVis
-/// The image side of one feature-visualization step at 224 px: a Fourier
-/// image, Lucid's colour decorrelation and the sigmoid, forward, and forward
-/// plus backward to the spectrum through the tape.
+/// The image side of one feature-visualization step at 224 px: the render
+/// engine's own image stage (Fourier image, Lucid's colour decorrelation, the
+/// sigmoid), forward, and forward plus backward to the spectrum through the tape.
 extension Benchmarks {
     static var parameterizationCases: [Case] {
-        func setup() throws -> (FourierImage, Tensor) {
-            var rng = RandomGenerator(seed: 31)
-            let parameterization = try FourierImage(shape: [1, 3, 224, 224])
-            return (parameterization, parameterization.initialParameters(&rng)[0])
+        func setup() throws -> (RenderEngine, Tensor) {
+            var recipe = RenderRecipe()
+            (recipe.height, recipe.width) = (224, 224)
+            recipe.seed = 31
+            let engine = try RenderEngine(recipe: recipe, model: try BundledModel.load())
+            return (engine, try engine.initialState().parameters[0])
         }
-        func image(_ tape: Tape, _ parameterization: FourierImage, _ spectrum: Variable) throws -> Variable {
-            let raw = try parameterization.image(on: tape, parameters: [spectrum])
-            return try toValidRGB(on: tape, raw, decorrelation: ColorCorrelation.lucidNormalized)
+        func image(_ tape: Tape, _ engine: RenderEngine, _ spectrum: Variable) throws -> Variable {
+            try engine.image(on: tape, parameters: [spectrum])
         }
         return [
             Case(name: "fourier image + decorrelate + sigmoid forward 1x3x224x224", flops: nil) {
