@@ -34,9 +34,7 @@ enum CentreRotation {
         }
         let one = theta(radians: radians, height: size.h, width: size.w)
         let thetas = tape.variable(Tensor(shape: [size.n, 2, 3], scalars: Array((0..<size.n).map { _ in one }.joined())))
-        let grid = try tape.apply1("affine_grid", [thetas], ["size": .ints([size.n, size.c, size.h, size.w]),
-                                                              "align_corners": .bool(true)])
-        return try tape.apply1("grid_sample", [image, grid], ["mode": .string(mode.rawValue), "padding_mode": .string("zeros"),
-                                                              "align_corners": .bool(true)])
+        let grid = try tape.affineGrid(thetas, size: [size.n, size.c, size.h, size.w], alignCorners: true)
+        return try tape.gridSample(image, grid, mode: mode, paddingMode: .zeros, alignCorners: true)
     }
 }

@@ -29,6 +29,6 @@ public struct LucentJitter: Transform {
         }
         let dx = try choices.integer("dx", in: 0...(d - 1))
         let dy = try choices.integer("dy", in: 0...(d - 1))
-        return try tape.apply1("pad", [image], ["pad": .ints([dx, -dx, dy, -dy]), "mode": .string("constant"), "value": .double(0)])
+        return try tape.pad(image, [dx, -dx, dy, -dy], mode: .constant, value: 0)
     }
 }

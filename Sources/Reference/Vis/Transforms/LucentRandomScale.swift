@@ -41,8 +41,7 @@ public struct LucentRandomScale: Transform {
         guard scaled.allSatisfy({ $0 >= 1 }) else {
             throw RefvisError("lucent_random_scale: scale \(formatDouble(scale)) of a \(size.h)×\(size.w) image leaves no pixels")
         }
-        let resized = try tape.apply1("interpolate", [image], ["size": .ints(scaled), "mode": .string("bilinear"),
-                                                              "align_corners": .bool(true)])
-        return try tape.apply1("pad", [resized], ["pad": .ints(pad), "mode": .string("constant"), "value": .double(0)])
+        let resized = try tape.interpolate(image, size: scaled, mode: .bilinear, alignCorners: true)
+        return try tape.pad(resized, pad, mode: .constant, value: 0)
     }
 }

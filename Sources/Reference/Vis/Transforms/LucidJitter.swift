@@ -26,7 +26,7 @@ public struct LucidJitter: Transform {
         }
         let oy = try choices.integer("oy", in: 0...d)
         let ox = try choices.integer("ox", in: 0...d)
-        let rows = try tape.apply1("narrow", [image], ["dim": .int(2), "start": .int(oy), "length": .int(size.h - d)])
-        return try tape.apply1("narrow", [rows], ["dim": .int(3), "start": .int(ox), "length": .int(size.w - d)])
+        let rows = try tape.narrow(image, dim: 2, start: oy, length: size.h - d)
+        return try tape.narrow(rows, dim: 3, start: ox, length: size.w - d)
     }
 }

@@ -36,6 +36,6 @@ public struct LucidRandomScale: Transform {
         guard height >= 1, width >= 1 else {
             throw RefvisError("lucid_random_scale: scale \(formatDouble(scale)) of a \(size.h)×\(size.w) image leaves no pixels")
         }
-        return try tape.apply1("resize_bilinear_nd", [image], ["shape": .ints([size.n, size.c, height, width])])
+        return try tape.resizeBilinearND(image, shape: [size.n, size.c, height, width])
     }
 }

@@ -34,15 +34,16 @@ public struct PadTransform: Transform {
 
     public func apply(_ image: Variable, on tape: Tape, choices: inout TransformChoices) throws -> Variable {
         _ = try TransformImage.size(image, on: tape, kind)
-        let pads = AttributeValue.ints([width, width, width, width])
+        let pads = [width, width, width, width]
         switch fill {
         case .constant(let value):
-            return try tape.apply1("pad", [image], ["pad": pads, "mode": .string("constant"), "value": .double(value)])
+            return try tape.pad(image, pads, mode: .constant, value: value)
         case .uniformConstant:
             let value = try choices.uniform("value", 0, 1)
-            return try tape.apply1("pad", [image], ["pad": pads, "mode": .string("constant"), "value": .double(value)])
+            return try tape.pad(image, pads, mode: .constant, value: value)
         case .reflect:
-            return try tape.apply1("pad", [image], ["pad": pads, "mode": .string("reflect")])
+            // value 0 is pad's default, and the only value reflect accepts.
+            return try tape.pad(image, pads, mode: .reflect, value: 0)
         }
     }
 }

@@ -33,8 +33,8 @@ public struct Normalize: Transform {
         }
         let meanTensor = tape.variable(Tensor(shape: [1, size.c, 1, 1], scalars: mean))
         let stdTensor = tape.variable(Tensor(shape: [1, size.c, 1, 1], scalars: std))
-        let centred = try tape.apply1("sub", [image, meanTensor])
-        return try tape.apply1("div", [centred, stdTensor])
+        let centred = try tape.sub(image, meanTensor, alpha: 1)
+        return try tape.div(centred, stdTensor)
     }
 }
 
@@ -47,7 +47,7 @@ public struct PreprocessInceptionV1: Transform {
 
     public func apply(_ image: Variable, on tape: Tape, choices: inout TransformChoices) throws -> Variable {
         _ = try TransformImage.size(image, on: tape, kind)
-        let scaled = try tape.apply1("mul", [image, tape.variable(Tensor(shape: [1], scalars: [255]))])
-        return try tape.apply1("sub", [scaled, tape.variable(Tensor(shape: [1], scalars: [117]))])
+        let scaled = try tape.mul(image, tape.variable(Tensor(shape: [1], scalars: [255])))
+        return try tape.sub(scaled, tape.variable(Tensor(shape: [1], scalars: [117])), alpha: 1)
     }
 }

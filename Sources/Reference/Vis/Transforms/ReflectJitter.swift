@@ -31,8 +31,8 @@ public struct ReflectJitter: Transform {
         let a = try choices.integer("a", in: tau...(2 * tau))
         let b = try choices.integer("b", in: tau...(2 * tau))
         let p = tau + 1
-        let padded = try tape.apply1("pad", [image], ["pad": .ints([p, p, p, p]), "mode": .string("reflect")])
-        let rows = try tape.apply1("narrow", [padded], ["dim": .int(2), "start": .int(a), "length": .int(size.h)])
-        return try tape.apply1("narrow", [rows], ["dim": .int(3), "start": .int(b), "length": .int(size.w)])
+        let padded = try tape.pad(image, [p, p, p, p], mode: .reflect, value: 0)
+        let rows = try tape.narrow(padded, dim: 2, start: a, length: size.h)
+        return try tape.narrow(rows, dim: 3, start: b, length: size.w)
     }
 }

@@ -24,6 +24,6 @@ public struct RollJitter: Transform {
         _ = try TransformImage.size(image, on: tape, kind)
         let ox = try choices.integer("ox", in: -maxJitter...maxJitter)
         let oy = try choices.integer("oy", in: -maxJitter...maxJitter)
-        return try tape.apply1("roll", [image], ["shifts": .ints([oy, ox]), "dims": .ints([-2, -1])])
+        return try tape.roll(image, shifts: [oy, ox], dims: [-2, -1])
     }
 }

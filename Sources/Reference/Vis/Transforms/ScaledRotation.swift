@@ -57,13 +57,11 @@ public struct ScaledRotation: Transform {
             }
         }
         let batch = copies * size.n
-        let stacked = copies == 1 ? image : try tape.apply1("cat", Array(repeating: image, count: copies), ["dim": .int(0)])
+        let stacked = copies == 1 ? image : try tape.cat(Array(repeating: image, count: copies), dim: 0)
         let theta = tape.variable(Tensor(shape: [batch, 2, 3], scalars: thetas))
-        let grid = try tape.apply1("affine_grid", [theta], ["size": .ints([batch, size.c, size.h, size.w]),
-                                                             "align_corners": .bool(false)])
+        let grid = try tape.affineGrid(theta, size: [batch, size.c, size.h, size.w], alignCorners: false)
         let scaleTensor = tape.variable(Tensor(shape: [batch, 1, 1, 1], scalars: gridScales))
-        let scaledGrid = try tape.apply1("mul", [grid, scaleTensor])
-        return try tape.apply1("grid_sample", [stacked, scaledGrid], ["mode": .string("bilinear"), "padding_mode": .string("zeros"),
-                                                                      "align_corners": .bool(false)])
+        let scaledGrid = try tape.mul(grid, scaleTensor)
+        return try tape.gridSample(stacked, scaledGrid, mode: .bilinear, paddingMode: .zeros, alignCorners: false)
     }
 }

@@ -40,7 +40,6 @@ public struct Upsample: Transform {
 
     public func apply(_ image: Variable, on tape: Tape, choices: inout TransformChoices) throws -> Variable {
         _ = try TransformImage.size(image, on: tape, kind)
-        return try tape.apply1("interpolate", [image], ["size": .ints([height, width]), "mode": .string("bilinear"),
-                                                        "align_corners": .bool(true)])
+        return try tape.interpolate(image, size: [height, width], mode: .bilinear, alignCorners: true)
     }
 }
