@@ -6,8 +6,12 @@ import ReferenceVis
 /// - `maxAbsError`: max |a − e| over the elements;
 /// - `maxRelError`: max |a − e| / |e| over the elements with e ≠ 0;
 /// - `worstRatio`: max |a − e| / (atol + rtol·|e|): the array passes when it is ≤ 1.
-/// A non-finite actual value, or a shape that differs, fails outright and is
-/// described in `problem`.
+/// A non-finite golden value (±inf, NaN) must be matched exactly — the same
+/// infinity with its sign, or a NaN — since no tolerance can bound a
+/// distance to it (|a − inf| ≤ inf would pass anything). A non-finite actual
+/// value where the golden one is finite, or a shape that differs, fails
+/// outright and is described in `problem`. Relative errors against
+/// subnormal golden values may be infinite; they are reported, never trapped on.
 public struct ArrayComparison: Sendable {
     public var name: String
     public var maxAbsError: Double
@@ -44,7 +48,16 @@ public struct ArrayComparison: Sendable {
         var result = ArrayComparison(name: name)
         for index in 0..<expected.count {
             let a = actual.scalars[index], e = expected.scalars[index]
-            guard a.isFinite || a == e else {
+            if !e.isFinite {
+                guard a == e || (a.isNaN && e.isNaN) else {
+                    result.problem = "element \(index) is \(a), expected exactly \(e)"
+                    result.worstRatio = .infinity
+                    result.worstIndex = index
+                    return result
+                }
+                continue
+            }
+            guard a.isFinite else {
                 result.problem = "element \(index) is \(a), expected \(e)"
                 result.worstRatio = .infinity
                 result.worstIndex = index

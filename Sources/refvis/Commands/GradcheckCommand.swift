@@ -71,6 +71,7 @@ enum GradcheckCommand: Command {
 /// A number in short scientific notation, e.g. 3.2e-11.
 func sci(_ value: Double) -> String {
     if value.isNaN { return "nan" }
+    if value.isInfinite { return value > 0 ? "inf" : "-inf" }
     if value == 0 { return "0" }
     let exponent = Int((log10(abs(value))).rounded(.down))
     let mantissa = value / pow(10, Double(exponent))
