@@ -109,3 +109,55 @@ struct RenderRecipeCommandTests {
         #expect(changed.status == 2 && changed.stderr.contains("--resume") && changed.stderr.contains("--size"))
     }
 }
+
+/// Inputs a mutation fuzzer found to trap or stall, each now a one-line error
+/// or a working run.
+@Suite("refvis: inputs that used to trap")
+struct FuzzFoundInputTests {
+    /// A one-character output path used to trap in Foundation's path helpers.
+    @Test(arguments: ["--out", "--loss-csv", "--trace", "--contact-sheet"])
+    func aOneCharacterOutputPathWorks(option: String) throws {
+        let dir = try TemporaryDirectory()
+        let extra = option == "--out" || option == "--contact-sheet" ? [option, "T"] : [option, "T", "--out", "x.png"]
+        let result = try Refvis.run(["render", "--steps", "1", "--size", "16"] + extra, directory: dir.url)
+        if option == "--out" || option == "--contact-sheet" {
+            #expect(result.status == 2 && result.stderr.contains("by extension"), "\(result.stderr)")
+        } else {
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(FileManager.default.fileExists(atPath: dir.path("T")))
+        }
+    }
+
+    /// A parameter of 2³¹ − 1 elements is refused before it is filled.
+    @Test func layersRefusesAHugeParameterBeforeAllocating() throws {
+        let dir = try TemporaryDirectory()
+        let description = ModelDescription(
+            name: "huge", summary: "a parameter too large to fill",
+            input: InputDescription(channels: 1, size: [8, 8], minimumSize: 1), preprocessing: .none,
+            parameters: [ParameterDescription("w", [2_147_483_647])],
+            nodes: [NodeDescription("r", op: "relu", inputs: ["input"])])
+        try description.encoded().write(to: dir.url.appendingPathComponent("huge.json"))
+        let result = try Refvis.run(["layers", dir.path("huge.json")])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("'w'") && result.stderr.contains("more than"), "\(result.stderr)")
+    }
+
+    @Test func layersCapsTheDescriptionsOwnSize() throws {
+        let dir = try TemporaryDirectory()
+        let description = ModelDescription(
+            name: "big", summary: "an input size beyond the cap",
+            input: InputDescription(channels: 1, size: [4097, 4097], minimumSize: 1), preprocessing: .none,
+            parameters: [], nodes: [NodeDescription("r", op: "relu", inputs: ["input"])])
+        try description.encoded().write(to: dir.url.appendingPathComponent("big.json"))
+        let result = try Refvis.run(["layers", dir.path("big.json")])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("4097×4097"), "\(result.stderr)")
+    }
+
+    @Test(arguments: [["golden", "check", "--golden", ""], ["verify", "--actual", ".", "--golden", ""]])
+    func anEmptyGoldenFolderNameIsAUsageError(arguments: [String]) throws {
+        let result = try Refvis.run(arguments)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("--golden"), "\(result.stderr)")
+    }
+}

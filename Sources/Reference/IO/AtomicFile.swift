@@ -60,13 +60,21 @@ public enum AtomicFile {
     }
 
     /// Splits at the last "/": ("dir/sub", "name.npy"), ("", "name.npy"), ("", "")
-    /// for "", and ("/", ...) stays "/" so that "/x" works.
-    private static func split(_ path: String) -> (directory: String, name: String) {
+    /// for "", and ("/", ...) stays "/" so that "/x" works. Plain string work:
+    /// Foundation's path helpers trap on some short paths on Linux.
+    package static func split(_ path: String) -> (directory: String, name: String) {
         guard let slash = path.lastIndex(of: "/") else { return ("", path) }
         let name = String(path[path.index(after: slash)...])
         var directory = String(path[..<slash])
         if directory.isEmpty { directory = "/" }
         return (directory, name)
+    }
+
+    /// The extension of `path`'s last component, lower-cased ("" when none).
+    package static func fileExtension(_ path: String) -> String {
+        let name = split(path).name
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "" }
+        return name[name.index(after: dot)...].lowercased()
     }
 
     private static func displayed(_ directory: String) -> String {

@@ -36,6 +36,7 @@ enum GoldenCommand: Command {
         positionals: 1...1)
 
     static func run(_ arguments: ParsedArguments) throws -> Int32 {
+        if arguments.value("golden") == "" { throw RefvisError.usage("--golden: the folder name is empty") }
         let folder = arguments.value("golden").map { GoldenFolder(path: $0) } ?? GoldenFolder.repository
         let only = arguments.value("only")
         switch arguments.positionals[0] {

@@ -26,6 +26,12 @@ enum LayersCommand: Command {
         try description.check()
         let height = try arguments.int("size", default: description.input.size[0], in: 1...4096)
         let width = arguments.value("size") == nil ? description.input.size[1] : height
+        // A description's own size is not an option the range check saw:
+        // cap it as render caps its images.
+        guard (1...4096).contains(height), (1...4096).contains(width) else {
+            throw RefvisError.usage("model '\(description.name)': input size \(height)×\(width) is beyond 4096×4096; give --size N")
+        }
+        try checkParameterBudget(description)
         let model = try Model(description, parameters: zeroParameters(for: description))
         var aliases = [String: [String]]()
         for (alias, target) in description.aliases { aliases[target, default: []].append(alias) }
@@ -51,5 +57,21 @@ enum LayersCommand: Command {
         var parts = aliases.sorted()
         if let problem { parts.append("cannot run: " + problem) }
         return parts.joined(separator: ", ")
+    }
+
+    /// The most parameter elements `layers` fills with zeros (2 GiB of
+    /// float64; VGG-19 has 144 million): a declared shape is checked against
+    /// it before anything is allocated.
+    static let parameterBudget = 1 << 28
+
+    static func checkParameterBudget(_ description: ModelDescription) throws {
+        var total = 0
+        for parameter in description.parameters {
+            let count = try Tensor.checkedElementCount(parameter.shape, context: "model '\(description.name)' parameter '\(parameter.name)'")
+            total += count
+            guard total <= parameterBudget else {
+                throw RefvisError("model '\(description.name)': parameter '\(parameter.name)' \(formatShape(parameter.shape)) brings the parameters to \(total) elements, more than the \(parameterBudget) refvis fills to find the layer shapes")
+            }
+        }
     }
 }

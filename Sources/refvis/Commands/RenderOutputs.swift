@@ -25,7 +25,7 @@ struct RenderOutputs {
         for (option, path) in outputs { try Self.checkWritable(path, option: option) }
         for (option, allowed, names) in [("out", Self.imageExtensions, ".png or .ppm (a picture) or .npy (the array)"),
                                          ("contact-sheet", Self.sheetExtensions, ".png or .ppm")] {
-            if let path = outputs.first(where: { $0.option == option })?.path, !allowed.contains((path as NSString).pathExtension.lowercased()) {
+            if let path = outputs.first(where: { $0.option == option })?.path, !allowed.contains(AtomicFile.fileExtension(path)) {
                 throw RefvisError.usage("--\(option) \(path): written as \(names), by extension")
             }
         }
@@ -68,7 +68,7 @@ struct RenderOutputs {
         if path.hasSuffix("/") || (FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue) {
             throw RefvisError.usage("--\(option) \(path): names a folder, not a file")
         }
-        let folder = (path as NSString).deletingLastPathComponent
+        let folder = AtomicFile.split(path).directory
         let directory = folder.isEmpty ? "." : folder
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw RefvisError("\(path): the folder '\(directory)' does not exist")

@@ -44,6 +44,7 @@ enum VerifyCommand: Command {
         guard isDirectory(actualPath) else {
             throw RefvisError.usage("verify: --actual \(actualPath): no such folder")
         }
+        if arguments.value("golden") == "" { throw RefvisError.usage("--golden: the folder name is empty") }
         let golden = arguments.value("golden").map { GoldenFolder(path: $0) } ?? GoldenFolder.repository
         guard isDirectory(golden.root.path) else {
             throw RefvisError.usage("verify: --golden \(golden.root.path): no such folder")
