@@ -1,0 +1,39 @@
+import ReferenceCore
+
+/// Reads the images people have into tensors (1, C, H, W) in [0, 1], by
+/// extension: `.ppm`/`.pgm`, or `.npy` (any (N, C, H, W) array, taken as it is).
+public enum ImageFile {
+    /// The extensions `read` knows.
+    public static let extensions = ["npy", "pgm", "ppm"]
+
+    /// The image at `path`; a one-line error names the file and the fault.
+    public static func read(path: String) throws -> Tensor {
+        let image: Tensor
+        switch AtomicFile.fileExtension(path) {
+        case "npy": image = try NumPyFile.read(path: path)
+        case "ppm", "pgm": image = try NetPBM.read(path: path)
+        default:
+            throw RefvisError.usage("\(path): refvis reads images as \(extensions.map { "." + $0 }.joined(separator: ", ")), by extension")
+        }
+        guard image.rank == 4 else {
+            throw RefvisError("\(path): expected an image (N, C, H, W), got shape \(formatShape(image.shape))")
+        }
+        return image
+    }
+
+    /// The image at `path` as a model wants it: `channels` channels, resized
+    /// so the shorter side is `size`'s and centre-cropped to it when `size`
+    /// is given — torchvision's Resize(min side) + CenterCrop.
+    public static func read(path: String, channels: Int, size: (height: Int, width: Int)?) throws -> Tensor {
+        var image = try convertChannels(try read(path: path), to: channels)
+        if let size {
+            let (h, w) = (image.shape[2], image.shape[3])
+            let scale = max(Double(size.height) / Double(h), Double(size.width) / Double(w))
+            let resizedH = max(size.height, Int((Double(h) * scale).rounded()))
+            let resizedW = max(size.width, Int((Double(w) * scale).rounded()))
+            image = try resizeImage(image, height: resizedH, width: resizedW)
+            image = try centreCrop(image, height: size.height, width: size.width)
+        }
+        return image
+    }
+}
