@@ -23,9 +23,7 @@ struct PNGDecoderFixtureTests {
     static func path(_ name: String, _ ext: String) -> String { folder.appendingPathComponent(name + "." + ext).path }
 
     /// All fixtures as (name, bytes), for tests that damage them.
-    static func corpus() throws -> [(name: String, data: Data)] {
-        try names.map { ($0, try Data(contentsOf: URL(fileURLWithPath: path($0, "png")))) }
-    }
+    static func corpus() throws -> [(name: String, data: Data)] { try PNGFuzz.corpus(folder: folder.path) }
 
     @Test func bothEncodersEveryColourTypeAndDepthAreCovered() throws {
         #expect(PNGDecoderFixtureTests.names.count >= 40)

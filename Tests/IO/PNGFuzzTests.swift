@@ -19,6 +19,11 @@ struct PNGFuzzTests {
         #expect(report.decoded + report.refused == 2000)
         // Both outcomes occur: mutations of ancillary chunks (with CRCs fixed) still decode.
         #expect(report.decoded > 0 && report.refused > 0)
+        // The damage reaches every layer: chunk CRCs, the zlib stream, the scanline filters.
+        let kinds = report.refusals.keys
+        for layer in ["CRC mismatch", "zlib", "filter type"] {
+            #expect(kinds.contains { $0.contains(layer) }, "no refusal mentions '\(layer)'")
+        }
     }
 
     @Test func theSameSeedGivesTheSameCases() throws {

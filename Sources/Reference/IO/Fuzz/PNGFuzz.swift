@@ -24,6 +24,23 @@ public enum PNGFuzz {
         public var unexpected = 0
         /// Descriptions of the first few unexpected outcomes, with the case number to replay.
         public var firstUnexpected: [String] = []
+        /// How often each kind of refusal occurred: the message with the file
+        /// name dropped and every number written as #, so a run shows which
+        /// checks the mutations reached (CRC, IHDR, zlib, Huffman, filters, ...).
+        public var refusals: [String: Int] = [:]
+    }
+
+    /// Every `.png` file in `folder`, sorted by name, as a corpus for `run`
+    /// (Fixtures/images/png holds one made by Pillow and ImageMagick).
+    public static func corpus(folder: String) throws -> [(name: String, data: Data)] {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".png") }.sorted()
+        } catch {
+            throw RefvisError("\(folder): cannot list the folder of PNG files")
+        }
+        guard !names.isEmpty else { throw RefvisError("\(folder): no .png files to mutate") }
+        return try names.map { ($0, try FileBytes.read((folder as NSString).appendingPathComponent($0))) }
     }
 
     /// Decodes `count` mutations of the PNGs in `corpus` (name, bytes),
@@ -47,6 +64,7 @@ public enum PNGFuzz {
             } catch let error as RefvisError {
                 if error.message.hasPrefix("fuzz: ") && !error.message.contains("\n") {
                     report.refused += 1
+                    report.refusals[kind(of: error.message), default: 0] += 1
                 } else {
                     note(&report, "\(label): badly formed error '\(error.message)'")
                 }
@@ -55,6 +73,23 @@ public enum PNGFuzz {
             }
         }
         return report
+    }
+
+    /// The kind of a refusal: the message without "fuzz: ", each word holding
+    /// a digit (sizes, offsets, checksums) as "#", and each chunk type other
+    /// than the five the decoder reads as "????", since mutated types are endless:
+    /// "CRC mismatch in chunk IHDq at byte 8" → "CRC mismatch in chunk ???? at byte #".
+    private static func kind(of message: String) -> String {
+        let known: Set<Substring> = ["IHDR", "PLTE", "IDAT", "IEND", "tRNS"]
+        return message.dropFirst("fuzz: ".count).split(separator: " ", omittingEmptySubsequences: false).map { word -> Substring in
+            if word.contains(where: \.isNumber) { return "#" }
+            let core = word.prefix { $0.isLetter }
+            if core.count == 4, core.count == word.count || ",;:)".contains(word.last!), core.allSatisfy(\.isASCII),
+               core.contains(where: \.isUppercase), !known.contains(core) {
+                return "????" + word.dropFirst(4)
+            }
+            return word
+        }.joined(separator: " ")
     }
 
     private static func note(_ report: inout Report, _ text: String) {
@@ -78,7 +113,7 @@ public enum PNGFuzz {
         var bytes = input
         for _ in 0..<rng.integer(in: 1...3) {
             guard !bytes.isEmpty else { break }
-            switch rng.integer(in: 0..<8) {
+            switch rng.integer(in: 0..<9) {
             case 0:  // flip one to eight bits
                 for _ in 0..<rng.integer(in: 1...8) {
                     bytes[rng.integer(in: 0..<bytes.count)] ^= UInt8(1 << rng.integer(in: 0..<8))
@@ -126,6 +161,8 @@ public enum PNGFuzz {
                     let at = rng.integer(in: (chunk.offset + 8)..<(chunk.end - 4))
                     bytes[at] = rng.integer(in: 0..<2) == 0 ? bytes[at] ^ UInt8(1 << rng.integer(in: 0..<8)) : UInt8(rng.integer(in: 0..<256))
                 }
+            case 7:  // damage the pixel data beneath the compression
+                damageImageData(&bytes, &rng)
             default:  // set an IHDR field to another plausible value
                 if bytes.count >= 33 {
                     switch rng.integer(in: 0..<4) {
@@ -139,6 +176,40 @@ public enum PNGFuzz {
         }
         if rng.integer(in: 0..<2) == 0 { fixCRCs(&bytes) }
         return bytes
+    }
+
+    /// Inflates the IDAT data, changes filter-type bytes, samples (palette
+    /// indices too) or the length, and compresses it again as one IDAT chunk
+    /// with a correct CRC and Adler-32: damage the checksums would otherwise
+    /// stop before it reaches the filters and the pixels. Does nothing to a
+    /// file whose IHDR or image data does not decode.
+    private static func damageImageData(_ bytes: inout [UInt8], _ rng: inout RandomGenerator) {
+        let found = chunks(bytes)
+        func type(_ chunk: ChunkExtent) -> [UInt8] { Array(bytes[(chunk.offset + 4)..<(chunk.offset + 8)]) }
+        let idat = found.filter { type($0) == Array("IDAT".utf8) }
+        guard let first = found.first, type(first) == Array("IHDR".utf8), let start = idat.first, let end = idat.last,
+              let header = try? PNGHeader(Array(bytes[(first.offset + 8)..<(first.end - 4)]), name: "fuzz") else { return }
+        let compressed = idat.flatMap { bytes[($0.offset + 8)..<($0.end - 4)] }
+        guard var raw = try? Inflate.zlib(compressed, expectedSize: header.dataSize, name: "fuzz"), !raw.isEmpty else { return }
+        for _ in 0..<rng.integer(in: 1...4) {
+            if raw.isEmpty { raw.append(0) }
+            switch rng.integer(in: 0..<4) {
+            case 0:  // a filter-type byte of the first scanline becomes anything
+                raw[0] = UInt8(rng.integer(in: 0..<256))
+            case 1:  // any byte: a filter type, a sample or a palette index
+                raw[rng.integer(in: 0..<raw.count)] = UInt8(rng.integer(in: 0..<256))
+            case 2:
+                raw.removeLast(rng.integer(in: 1...min(raw.count, 8)))
+            default:
+                raw += (0..<rng.integer(in: 1...8)).map { _ in UInt8(rng.integer(in: 0..<256)) }
+            }
+        }
+        let data = Deflate.zlib(raw)
+        let body = Array("IDAT".utf8) + data
+        var chunk = [UInt8](repeating: 0, count: 4) + body + [0, 0, 0, 0]
+        writeUInt32(&chunk, 0, UInt32(data.count))
+        writeUInt32(&chunk, chunk.count - 4, CRC32.of(body))
+        bytes.replaceSubrange(start.offset..<end.end, with: chunk)
     }
 
     /// A chunk's extent: its length field at `offset`, its CRC ending at `end`.

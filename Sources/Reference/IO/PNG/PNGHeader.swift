@@ -4,11 +4,12 @@ import ReferenceCore
 /// image data it implies: bytes per scanline, Adam7 passes, the exact size of
 /// the inflated data.
 ///
-/// The decoder refuses images it will not allocate for. The caps are:
-/// each side at most 2^16 pixels, and width × height × (decoded channels,
-/// counting the alpha a tRNS chunk would add) at most 2^28 samples (2 GiB as Float64).
-/// They are checked here, before any pixel memory exists; the inflated data is then bounded by `dataSize`, so
-/// a small file claiming a large image allocates only what it really holds.
+/// The decoder refuses images it will not allocate for. The caps are: each
+/// side at most 2^16 pixels, and width × height × (decoded channels, counting
+/// the alpha a tRNS chunk would add) at most 2^28 samples (2 GiB as Float64).
+/// They are checked here, before any pixel memory exists. The inflated data
+/// is then bounded by `dataSize` and grows only as it is really decompressed,
+/// so a small file claiming a large image allocates only what it holds.
 struct PNGHeader: Equatable {
     static let maxSide = 1 << 16
     static let maxSamples = 1 << 28
