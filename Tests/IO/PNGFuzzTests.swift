@@ -37,6 +37,12 @@ struct PNGFuzzTests {
         #expect(PNGFuzz.run(corpus: corpus, count: 100, seed: 3) == PNGFuzz.run(corpus: corpus, count: 100, seed: 3))
     }
 
+    @Test func aCorpusFolderMustHoldPNGs() throws {
+        let folder = try TemporaryDirectory()
+        expectError([folder.url.path, "no .png files"]) { _ = try PNGFuzz.corpus(folder: folder.url.path) }
+        expectError("cannot list") { _ = try PNGFuzz.corpus(folder: folder.path("absent")) }
+    }
+
     @Test func fixingCRCsMakesAnEditedAncillaryChunkAcceptable() throws {
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: PNGDecoderFixtureTests.path("im_rgb8", "png"))))
         let chunks = PNGFuzz.chunks(bytes)

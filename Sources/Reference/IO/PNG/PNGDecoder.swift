@@ -27,8 +27,9 @@ import ReferenceCore
 /// present for palette images and absent for grey ones, IDAT chunks
 /// consecutive, IEND present, unknown critical chunks refused, the zlib
 /// stream (header, Adler-32, exact size), filter types and palette indices.
-/// Each fault is a one-line `RefvisError` naming the file; the size caps
-/// are in `PNGHeader`.
+/// Each fault is a one-line `RefvisError` naming the file. Size caps, checked
+/// from IHDR before anything is allocated: at most 2^16 pixels a side and
+/// 2^28 samples (width × height × channels, see `PNGHeader`).
 extension PNG {
     /// The PNG signature: \x89 P N G \r \n \x1A \n.
     static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
