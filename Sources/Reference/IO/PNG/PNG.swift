@@ -2,7 +2,8 @@ import Foundation
 import ReferenceCore
 
 /// A PNG writer in pure Swift (ISO/IEC 15948): 8-bit greyscale, RGB or RGBA,
-/// non-interlaced, compressed with refvis's own DEFLATE (`Deflate`).
+/// non-interlaced, compressed with refvis's own DEFLATE (`Deflate`). Reading,
+/// of any PNG, is in PNGDecoder.swift (`PNG.read(path:)`, `PNG.decode(data:name:)`).
 ///
 /// Each row is filtered with whichever of the five PNG filters gives the
 /// smallest sum of absolute values (the heuristic the PNG specification
