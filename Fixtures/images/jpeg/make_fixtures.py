@@ -72,6 +72,8 @@ def main():
     pillow("pil_exif_orientation3", rgb, quality=85, exif=exif_with_orientation(3))
     pillow("pil_exif_orientation5", grey, quality=85, exif=exif_with_orientation(5))
     pillow("pil_cmyk", rgb.convert("CMYK"), quality=90)
+    pillow("pil_quality100_444", rgb, quality=100, subsampling=0)
+    pillow("pil_quality5_420_optimized", big, quality=5, subsampling=2, optimize=True)
     pillow("pil_tiny_420", source(5, 3, seed=1), quality=90, subsampling=2)
     magick("im_baseline_420", rgb, "-quality", "80", "-sampling-factor", "2x2")
     magick("im_baseline_422", big, "-quality", "85", "-sampling-factor", "2x1")
@@ -79,6 +81,8 @@ def main():
     magick("im_baseline_440", rgb, "-quality", "85", "-sampling-factor", "1x2")
     magick("im_progressive_420", big, "-quality", "70", "-sampling-factor", "2x2", "-interlace", "JPEG")
     magick("im_progressive_440", rgb, "-quality", "80", "-sampling-factor", "1x2", "-interlace", "JPEG")
+    magick("im_cmyk_adobe", rgb, "-quality", "85", "-colorspace", "CMYK")
+    magick("im_cmyk_progressive", rgb, "-quality", "85", "-colorspace", "CMYK", "-interlace", "JPEG")
     magick("im_grey_progressive", grey, "-quality", "80", "-interlace", "JPEG")
     for name in sorted(f[:-4] for f in os.listdir(HERE) if f.endswith(".jpg")):
         expected(name)
