@@ -120,6 +120,40 @@ struct JPEGMalformedTests {
         Self.expectFault(tooMany, ["bad Huffman table", "do not fit"])
     }
 
+    /// The file cut into its scans: the bytes before the first SOS, then each
+    /// SOS segment with its entropy-coded data (and any tables defined just
+    /// before it), leaving out the EOI.
+    static func scans(of bytes: [UInt8]) throws -> (head: [UInt8], scans: [[UInt8]]) {
+        let first = try segment(0xDA, in: bytes)
+        var starts = [first]
+        var p = first + 2
+        while p + 1 < bytes.count {
+            if bytes[p] == 0xFF, bytes[p + 1] != 0x00, !(0xD0...0xD7).contains(bytes[p + 1]), bytes[p + 1] != 0xFF {
+                starts.append(p)
+            }
+            p += 1
+        }
+        var scans: [[UInt8]] = []
+        var pending: [UInt8] = []
+        for (i, start) in starts.dropLast().enumerated() {
+            pending += bytes[start..<starts[i + 1]]
+            if bytes[start + 1] == 0xDA { scans.append(pending); pending = [] }
+        }
+        return (Array(bytes[..<first]), scans)
+    }
+
+    @Test func tooManyPassesOverTheImageAreRefusedNotGrinding() throws {
+        let good = try Self.fixture("pil_grey_progressive")
+        let (head, scans) = try Self.scans(of: good)
+        // A DC refinement scan (Ss = 0, Ah > 0) reads one bit per block and can be repeated harmlessly.
+        let refine = try #require(scans.first { $0.count > 10 && $0[1] == 0xDA && $0[7] == 0 && $0[8] == 0 && $0[9] >> 4 > 0 })
+        let original = try JPEG.decode(data: Data(good), name: "good.jpg")
+        let rebuilt = try JPEG.decode(data: Data(head + scans.flatMap { $0 } + [0xFF, 0xD9]), name: "ok.jpg")
+        #expect(rebuilt == original)
+        let many = head + scans.flatMap { $0 } + Array(repeating: refine, count: 120).flatMap { $0 } + [0xFF, 0xD9]
+        Self.expectFault(many, ["more than 100 passes"])
+    }
+
     @Test func readingAMissingFileNamesIt() {
         expectError(["nowhere.jpg", "no such file"]) { _ = try JPEG.read(path: "/nonexistent/nowhere.jpg") }
     }

@@ -21,10 +21,17 @@ import ReferenceCore
 ///
 /// Limits, checked before any large allocation: at most 2^28 samples
 /// (width · height · components), at most 8 blocks per byte of file (every
-/// block costs at least one bit), and at most 1000 scans.
+/// block costs at least one bit), at most 1000 scans, and at most 100 full
+/// passes over the frame's blocks counted over all scans together. Decoding time is therefore at most linear
+/// in the file size times a constant (100 · 8 blocks per byte · 64 coefficients).
 public enum JPEG {
     /// The most scans a file may have; real progressive files have about 10.
     public static let maxScans = 1000
+
+    /// The most work the scans may do, in full passes over every block of the
+    /// frame: libjpeg's progressive script makes about 10, so 100 is generous,
+    /// and it bounds the time a hostile file of many near-empty scans can take.
+    public static let maxPasses = 100
 
     /// Reads and decodes the JPEG file at `path`.
     public static func read(path: String, applyOrientation: Bool = true) throws -> Tensor {
@@ -42,6 +49,7 @@ public enum JPEG {
         var tables = JPEGTables()
         var frame: JPEGFrame?
         var scans = 0
+        var blockVisits = 0
         var position = 2
         markers: while true {
             // Skip anything up to the next marker (libjpeg warns about such
@@ -86,6 +94,11 @@ public enum JPEG {
                 scans += 1
                 guard scans <= maxScans else { throw RefvisError("\(name): more than \(maxScans) scans") }
                 let scan = try tables.scan(payload, frame: &current, name: name)
+                blockVisits += JPEGScanDecoder.blockCount(scan, in: current)
+                let frameBlocks = current.components.reduce(0) { $0 + $1.blocksPerLine * $1.blocksPerColumn }
+                guard blockVisits <= maxPasses * frameBlocks else {
+                    throw RefvisError("\(name): the scans make more than \(maxPasses) passes over the image")
+                }
                 var decoder = JPEGScanDecoder(bytes: bytes, position: position, scan: scan,
                                               restartInterval: tables.restartInterval, name: name)
                 decoder.scanIsProgressive = current.progressive

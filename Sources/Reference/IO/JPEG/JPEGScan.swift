@@ -31,6 +31,17 @@ struct JPEGScanDecoder {
         predictions = [Int](repeating: 0, count: scan.components.count)
     }
 
+    /// How many blocks the scan visits: the component's own blocks for a
+    /// one-component scan, whole MCUs for an interleaved one (T.81 A.2).
+    static func blockCount(_ scan: JPEGScan, in frame: JPEGFrame) -> Int {
+        if scan.components.count == 1 {
+            let c = frame.components[scan.components[0]]
+            return ((c.width + 7) / 8) * ((c.height + 7) / 8)
+        }
+        let perMCU = scan.components.reduce(0) { $0 + frame.components[$1].h * frame.components[$1].v }
+        return frame.mcusPerLine * frame.mcusPerColumn * perMCU
+    }
+
     /// Decodes the whole scan into `frame` and returns where its data ended.
     mutating func decode(into frame: inout JPEGFrame) throws -> Int {
         let single = scan.components.count == 1
