@@ -163,5 +163,5 @@ public enum JPEG {
         return Tensor(shape: [1, planes.count, outH, outW], scalars: scalars)
     }
 
-    private static func hex(_ byte: UInt8) -> String { String(byte, radix: 16, uppercase: true) }
+    private static func hex(_ byte: UInt8) -> String { String(format: "%02X", byte) }
 }

@@ -50,7 +50,8 @@ struct JPEGFrame {
         let width = Int(payload[3]) << 8 | Int(payload[4])
         let count = Int(payload[5])
         guard width > 0, height > 0 else {
-            throw RefvisError("\(name): bad image size \(width)×\(height) (a zero height set later by DNL is not supported)")
+            let dnl = height == 0 ? " (a height left to a later DNL marker is not supported)" : ""
+            throw RefvisError("\(name): bad image size \(width)×\(height)\(dnl)")
         }
         guard count == 1 || count == 3 || count == 4 else {
             throw RefvisError("\(name): \(count) components; refvis decodes 1 (grey), 3 (colour) or 4 (CMYK)")
