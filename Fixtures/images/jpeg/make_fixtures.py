@@ -28,8 +28,9 @@ def source(width=37, height=23, seed=12):
     return Image.fromarray(np.clip(rgb, 0, 255).round().astype(np.uint8), "RGB")
 
 
-def exif_with_orientation(value):
+def exif_with_orientation(value, endian="<"):
     exif = Image.Exif()
+    exif.endian = endian  # "<" writes a little-endian (II) TIFF block, ">" a big-endian (MM) one
     exif[0x0112] = value
     return exif.tobytes()
 
@@ -71,6 +72,10 @@ def main():
     pillow("pil_exif_orientation6", rgb, quality=85, exif=exif_with_orientation(6))
     pillow("pil_exif_orientation3", rgb, quality=85, exif=exif_with_orientation(3))
     pillow("pil_exif_orientation5", grey, quality=85, exif=exif_with_orientation(5))
+    pillow("pil_exif_orientation2_bigendian", grey, quality=85, exif=exif_with_orientation(2, ">"))
+    pillow("pil_exif_orientation4", grey, quality=85, exif=exif_with_orientation(4))
+    pillow("pil_exif_orientation7_bigendian", grey, quality=85, exif=exif_with_orientation(7, ">"))
+    pillow("pil_exif_orientation8_bigendian", rgb, quality=85, subsampling=1, exif=exif_with_orientation(8, ">"))
     pillow("pil_cmyk", rgb.convert("CMYK"), quality=90)
     pillow("pil_quality100_444", rgb, quality=100, subsampling=0)
     pillow("pil_quality5_420_optimized", big, quality=5, subsampling=2, optimize=True)
