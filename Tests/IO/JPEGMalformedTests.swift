@@ -154,6 +154,12 @@ struct JPEGMalformedTests {
         Self.expectFault(many, ["more than 100 passes"])
     }
 
+    /// A real arithmetic-coded file (libjpeg-turbo's cjpeg -arithmetic, SOF9).
+    @Test func arithmeticCodingFromARealEncoderIsRefused() {
+        let path = JPEGFixtureTests.folder.appendingPathComponent("refused/arithmetic.jpg").path
+        expectError(["arithmetic.jpg", "arithmetic-coded JPEG (SOF9) is not supported"]) { _ = try JPEG.read(path: path) }
+    }
+
     @Test func readingAMissingFileNamesIt() {
         expectError(["nowhere.jpg", "no such file"]) { _ = try JPEG.read(path: "/nonexistent/nowhere.jpg") }
     }

@@ -3,7 +3,8 @@ the build or tests:  python3 make_fixtures.py  (needs Pillow, NumPy and
 ImageMagick's `convert`).
 
 Each NAME.jpg is written by one of two independent encoders (Pillow's
-libjpeg-turbo, or ImageMagick); NAME.npy is Pillow's decode of it, made upright
+libjpeg-turbo, or ImageMagick), or, for what neither will write, by
+libjpeg-turbo's cjpeg (apt-get install libjpeg-turbo-progs); NAME.npy is Pillow's decode of it, made upright
 with ImageOps.exif_transpose, as float64 (1, C, H, W) = uint8 / 255, which is
 what refvis's JPEG.decode is compared against.
 """
@@ -15,6 +16,7 @@ from PIL import Image, ImageOps
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CONVERT = "/usr/bin/convert"
+CJPEG = "/usr/bin/cjpeg"
 
 
 def source(width=37, height=23, seed=12):
@@ -43,6 +45,13 @@ def magick(name, image, *arguments):
     temporary = os.path.join(HERE, name + ".source.png")
     image.save(temporary)
     subprocess.run([CONVERT, temporary, *arguments, os.path.join(HERE, name + ".jpg")], check=True)
+    os.remove(temporary)
+
+
+def cjpeg(name, image, *arguments, folder=HERE):
+    temporary = os.path.join(HERE, name + ".source.ppm")
+    image.save(temporary)
+    subprocess.run([CJPEG, *arguments, "-outfile", os.path.join(folder, name + ".jpg"), temporary], check=True)
     os.remove(temporary)
 
 
@@ -89,6 +98,13 @@ def main():
     magick("im_cmyk_adobe", rgb, "-quality", "85", "-colorspace", "CMYK")
     magick("im_cmyk_progressive", rgb, "-quality", "85", "-colorspace", "CMYK", "-interlace", "JPEG")
     magick("im_grey_progressive", grey, "-quality", "80", "-interlace", "JPEG")
+    # Quality 3 without -baseline needs quantization values above 255: 16-bit
+    # tables and an extended sequential (SOF1) frame.
+    cjpeg("tj_extended_sof1", rgb, "-quality", "3")
+    cjpeg("tj_restart_progressive_420", big, "-quality", "80", "-progressive", "-restart", "1", "-sample", "2x2")
+    # Arithmetic coding, which refvis refuses: no .npy, kept apart from the fixtures it must match.
+    os.makedirs(os.path.join(HERE, "refused"), exist_ok=True)
+    cjpeg("arithmetic", rgb, "-arithmetic", folder=os.path.join(HERE, "refused"))
     for name in sorted(f[:-4] for f in os.listdir(HERE) if f.endswith(".jpg")):
         expected(name)
 
