@@ -99,9 +99,8 @@ public enum JPEG {
                 guard blockVisits <= maxPasses * frameBlocks else {
                     throw RefvisError("\(name): the scans make more than \(maxPasses) passes over the image")
                 }
-                var decoder = JPEGScanDecoder(bytes: bytes, position: position, scan: scan,
+                var decoder = JPEGScanDecoder(bytes: bytes, position: position, scan: scan, progressive: current.progressive,
                                               restartInterval: tables.restartInterval, name: name)
-                decoder.scanIsProgressive = current.progressive
                 frame = nil  // keep the coefficient arrays uniquely referenced while decoding
                 position = try decoder.decode(into: &current)
                 frame = current

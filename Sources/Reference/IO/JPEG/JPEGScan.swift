@@ -23,10 +23,13 @@ struct JPEGScanDecoder {
     var predictions: [Int]
     /// The end-of-band run left over from earlier blocks (progressive AC, G.1.2.2).
     var eobRun = 0
+    /// A progressive frame's scans each carry one pass; a sequential one's carry everything.
+    let progressive: Bool
 
-    init(bytes: [UInt8], position: Int, scan: JPEGScan, restartInterval: Int, name: String) {
+    init(bytes: [UInt8], position: Int, scan: JPEGScan, progressive: Bool, restartInterval: Int, name: String) {
         reader = JPEGBitReader(bytes: bytes, position: position, name: name)
         self.scan = scan
+        self.progressive = progressive
         self.restartInterval = restartInterval
         predictions = [Int](repeating: 0, count: scan.components.count)
     }
@@ -85,7 +88,7 @@ struct JPEGScanDecoder {
         let offset = (row * component.blocksPerLine + column) * 64
         try component.coefficients.withUnsafeMutableBufferPointer { all in
             let block = UnsafeMutableBufferPointer(rebasing: all[offset..<(offset + 64)])
-            if !scanIsProgressive {
+            if !progressive {
                 try decodeSequential(block, scanIndex: scanIndex)
             } else if scan.spectralStart == 0 {
                 if scan.approximationHigh == 0 { try decodeDCFirst(block, scanIndex: scanIndex) }
@@ -97,8 +100,6 @@ struct JPEGScanDecoder {
             }
         }
     }
-
-    var scanIsProgressive = false
 
     /// Baseline and extended sequential: DC difference then run-length AC (F.2.2).
     private mutating func decodeSequential(_ block: UnsafeMutableBufferPointer<Int16>, scanIndex: Int) throws {
