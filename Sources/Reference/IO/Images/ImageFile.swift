@@ -1,10 +1,11 @@
 import ReferenceCore
 
 /// Reads the images people have into tensors (1, C, H, W) in [0, 1], by
-/// extension: `.ppm`/`.pgm`, or `.npy` (any (N, C, H, W) array, taken as it is).
+/// extension: `.png`, `.jpg`/`.jpeg` (EXIF orientation applied), `.ppm`/`.pgm`,
+/// or `.npy` (any (N, C, H, W) array, taken as it is).
 public enum ImageFile {
     /// The extensions `read` knows.
-    public static let extensions = ["npy", "pgm", "ppm"]
+    public static let extensions = ["jpeg", "jpg", "npy", "pgm", "png", "ppm"]
 
     /// The image at `path`; a one-line error names the file and the fault.
     public static func read(path: String) throws -> Tensor {
@@ -12,6 +13,8 @@ public enum ImageFile {
         switch AtomicFile.fileExtension(path) {
         case "npy": image = try NumPyFile.read(path: path)
         case "ppm", "pgm": image = try NetPBM.read(path: path)
+        case "png": image = try PNG.read(path: path)
+        case "jpg", "jpeg": image = try JPEG.read(path: path)
         default:
             throw RefvisError.usage("\(path): refvis reads images as \(extensions.map { "." + $0 }.joined(separator: ", ")), by extension")
         }
