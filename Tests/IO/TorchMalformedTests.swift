@@ -149,3 +149,13 @@ struct TorchMalformedTests {
         Self.refuse(Data(magic + pickled([0x4D, 0xEA, 0x03])), "1002")
     }
 }
+
+extension TorchMalformedTests {
+    /// Strides of size-1 axes are never stepped (PyTorch writes anything
+    /// there); a stride-0 view may repeat an element, but not without bound.
+    @Test func oddStridesAreReadOrRefusedWithoutTrapping() throws {
+        let one = Self.oneTensor(TorchBytes.tensor(key: "0", numel: 6, offset: 5, size: [1, 2], stride: [Int(Int32.max), 0]))
+        #expect(try Self.read(one)["w"] == Tensor(shape: [1, 2], scalars: [6, 6]))
+        Self.refuse(Self.oneTensor(TorchBytes.tensor(key: "0", numel: 6, size: [1 << 20, 1 << 10], stride: [0, 0])), "more than refvis reads")
+    }
+}

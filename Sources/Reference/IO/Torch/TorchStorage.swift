@@ -59,6 +59,10 @@ struct TorchStorageData {
 }
 
 extension TorchTensorReference {
+    /// 2 GiB of Float64: more than a reference implementation handles, and a
+    /// bound on what a stride-0 tensor of a tiny storage can make it allocate.
+    static let maximumElements = 1 << 28
+
     /// The tensor's elements in C order, gathered through its sizes, strides
     /// and offset, after checking that every one lies inside the storage (as
     /// `torch.as_strided` would) — a tensor may not read past its storage.
@@ -78,8 +82,15 @@ extension TorchTensorReference {
             guard !overflow else { throw RefvisError("tensor of size \(formatShape(shape)) has too many elements") }
             count = product
         }
+        guard count <= TorchTensorReference.maximumElements else {
+            throw RefvisError("tensor of size \(formatShape(shape)) has \(count) elements, more than refvis reads (2^28)")
+        }
         let storageCount = data.scalars.count
         if count == 0 { return Tensor(shape: shape, scalars: []) }
+        // An axis of size 1 never steps, so its stride (which may be anything)
+        // is taken as 0; every other stride is then at most the last index
+        // read, which keeps the odometer below from overflowing.
+        let strides = zip(shape, self.strides).map { size, stride in size == 1 ? 0 : stride }
         // The last element read is offset + Σ (size − 1)·stride; it must be in the storage.
         var last = offset
         for (size, stride) in zip(shape, strides) {
