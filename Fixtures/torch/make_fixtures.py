@@ -55,6 +55,17 @@ def main():
     save("nested", nested)
     for key, tensor in d.items():
         np.save(os.path.join(HERE, "expected", key + ".npy"), tensor.to(torch.float64).contiguous().numpy())
+    # Pickle protocol 4 (FRAME, SHORT_BINUNICODE, MEMOIZE, STACK_GLOBAL), zip format only.
+    torch.save(d, os.path.join(HERE, "state_dict_p4.pth"), pickle_protocol=4)
+    # A real module's state_dict(): its _metadata, BatchNorm's running
+    # statistics and int64 num_batches_tracked.
+    torch.manual_seed(0)
+    module = torch.nn.Sequential(torch.nn.Conv2d(2, 3, 2), torch.nn.BatchNorm2d(3))
+    module(torch.randn(4, 2, 5, 5))  # one training step moves the running statistics
+    torch.save(module.state_dict(), os.path.join(HERE, "module.pth"))
+    os.makedirs(os.path.join(HERE, "expected", "module"), exist_ok=True)
+    for key, tensor in module.state_dict().items():
+        np.save(os.path.join(HERE, "expected", "module", key + ".npy"), tensor.to(torch.float64).numpy())
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ struct TorchCheckpointTests {
         }
     }
 
-    @Test(arguments: ["state_dict.pth", "state_dict_legacy.pth"])
+    @Test(arguments: ["state_dict.pth", "state_dict_legacy.pth", "state_dict_p4.pth"])
     func aStateDictReadsBitExact(file: String) throws {
         try Self.expectBitExact(try TorchCheckpoint.read(path: Self.path(file)))
     }
@@ -57,6 +57,21 @@ struct TorchCheckpointTests {
         #expect(transposed.scalars == (0..<3).flatMap { i in (0..<4).map { j in value(11 + 3 * j + i) } })
         #expect(tensors["shared.a"]?.scalars == (2..<8).map { value($0 + 1) })
         #expect(tensors["shared.b"]?.scalars == stride(from: 10, to: 20, by: 2).map { value($0 + 1) })
+    }
+
+    /// A real `nn.Sequential(Conv2d, BatchNorm2d).state_dict()` after one
+    /// training step: its `_metadata`, running statistics and the int64
+    /// `num_batches_tracked`.
+    @Test func aModuleStateDictReadsBitExact() throws {
+        let tensors = try TorchCheckpoint.read(path: Self.path("module.pth"))
+        let names = ["0.weight", "0.bias", "1.weight", "1.bias", "1.running_mean", "1.running_var", "1.num_batches_tracked"]
+        #expect(Set(tensors.keys) == Set(names))
+        for name in names {
+            let want = try NumPyFile.read(path: Self.path("expected/module/\(name).npy"))
+            #expect(tensors[name]?.shape == want.shape, "\(name)")
+            #expect(tensors[name]?.scalars.map(\.bitPattern) == want.scalars.map(\.bitPattern), "\(name)")
+        }
+        #expect(tensors["1.num_batches_tracked"] == Tensor(scalar: 1))
     }
 
     @Test func zipAndLegacyAgree() throws {

@@ -159,3 +159,14 @@ extension TorchMalformedTests {
         Self.refuse(Self.oneTensor(TorchBytes.tensor(key: "0", numel: 6, size: [1 << 20, 1 << 10], stride: [0, 0])), "more than refvis reads")
     }
 }
+
+extension TorchMalformedTests {
+    /// A checkpoint from a big-endian machine says so in its `byteorder`
+    /// member; its elements are swapped to this machine's order.
+    @Test func aBigEndianArchiveIsSwapped() throws {
+        let pickle = TorchBytes.stateDict([("w", TorchBytes.tensor(key: "0", numel: 2, size: [2], stride: [1]))])
+        let big = [Float(1.5), -3].flatMap { value in TorchBytes.le(Int(value.bitPattern), 4).reversed() }
+        let file = TorchBytes.zip([("a/data.pkl", pickle), ("a/byteorder", Array("big".utf8)), ("a/data/0", big)])
+        #expect(try Self.read(file)["w"]?.scalars == [1.5, -3])
+    }
+}
