@@ -7,6 +7,7 @@ Each checkpoint is written twice: in the zip format torch.save uses now
 _use_new_zipfile_serialization=False)."""
 import collections
 import os
+import zipfile
 
 import numpy as np
 import torch
@@ -44,6 +45,15 @@ def save(name, obj):
     torch.save(obj, os.path.join(HERE, name + "_legacy.pth"), _use_new_zipfile_serialization=False)
 
 
+def recompress(name, out):
+    # What zip -r or Python's zipfile make of a checkpoint: the same members,
+    # deflated (torch.save never writes this; refvis reads it anyway).
+    with zipfile.ZipFile(os.path.join(HERE, name)) as source, \
+         zipfile.ZipFile(os.path.join(HERE, out), "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info.filename, source.read(info.filename))
+
+
 def main():
     d = state_dict()
     save("state_dict", d)
@@ -55,6 +65,7 @@ def main():
     save("nested", nested)
     for key, tensor in d.items():
         np.save(os.path.join(HERE, "expected", key + ".npy"), tensor.to(torch.float64).contiguous().numpy())
+    recompress("state_dict.pth", "state_dict_deflated.pth")
     # Pickle protocol 4 (FRAME, SHORT_BINUNICODE, MEMOIZE, STACK_GLOBAL), zip format only.
     torch.save(d, os.path.join(HERE, "state_dict_p4.pth"), pickle_protocol=4)
     # A real module's state_dict(): its _metadata, BatchNorm's running

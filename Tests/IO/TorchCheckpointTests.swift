@@ -34,7 +34,7 @@ struct TorchCheckpointTests {
         }
     }
 
-    @Test(arguments: ["state_dict.pth", "state_dict_legacy.pth", "state_dict_p4.pth"])
+    @Test(arguments: ["state_dict.pth", "state_dict_legacy.pth", "state_dict_p4.pth", "state_dict_deflated.pth"])
     func aStateDictReadsBitExact(file: String) throws {
         try Self.expectBitExact(try TorchCheckpoint.read(path: Self.path(file)))
     }

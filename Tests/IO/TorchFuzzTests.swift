@@ -11,7 +11,7 @@ import ReferenceIO
 struct TorchFuzzTests {
     @Test func everyMutationLoadsOrIsRefused() throws {
         let seeds = try TorchFuzz.seeds(inFolder: TorchCheckpointTests.folder.path)
-        #expect(seeds.count == 6)
+        #expect(seeds.count == 7)
         let report = TorchFuzz.run(seeds: seeds, count: 2000, seed: 12)
         #expect(report.inputs == 2000)
         #expect(report.otherErrors == 0, "\(report.otherMessages)")

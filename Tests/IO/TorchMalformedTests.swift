@@ -114,8 +114,10 @@ struct TorchMalformedTests {
         Self.refuse(Data(corrupt), "CRC-32")
         var deflated = [UInt8](TorchBytes.zip([("a/data.pkl", pickle)]))
         let directory = deflated.count - 22 - 46 - "a/data.pkl".count
-        deflated[directory + 10] = 8
-        Self.refuse(Data(deflated), "deflated")
+        deflated[directory + 10] = 8  // the stored pickle is not a deflate stream
+        Self.refuse(Data(deflated), "deflate")
+        deflated[directory + 10] = 12
+        Self.refuse(Data(deflated), "method 12")
         // Two directory entries for one member's bytes: they overlap.
         var twice = [UInt8](TorchBytes.zip([("a/data.pkl", pickle), ("a/data.pk2", pickle)]))
         let second = twice.count - 22 - 46 - 10

@@ -109,7 +109,7 @@ public enum TorchFuzz {
     /// header and its central directory entry, at the seed's offsets.
     private static func reseal(_ bytes: inout [UInt8], _ members: [TorchZip.Member]) {
         bytes.withUnsafeMutableBytes { buffer in
-            for member in members where member.range.upperBound <= buffer.count {
+            for member in members where member.method == 0 && member.range.upperBound <= buffer.count {
                 let crc = TorchZip.crc32(UnsafeRawBufferPointer(rebasing: buffer[member.range]))
                 for field in [member.localHeader + 14, member.directoryEntry + 16] where field + 4 <= buffer.count {
                     for i in 0..<4 { buffer[field + i] = UInt8(truncatingIfNeeded: crc >> (8 * UInt32(i))) }

@@ -59,15 +59,17 @@ public enum TorchCheckpoint {
         let prefix = String(pickles[0].name.dropLast("data.pkl".count))
         var bigEndian = false
         if let order = archive.member(named: prefix + "byteorder") {
-            switch String(decoding: UnsafeRawBufferPointer(rebasing: bytes[order.range]), as: UTF8.self) {
+            switch try archive.withContents(of: order, in: bytes, { String(decoding: $0, as: UTF8.self) }) {
             case "little": bigEndian = false
             case "big": bigEndian = true
             case let other: throw RefvisError("byteorder \(quotedForMessage(other)) is neither little nor big")
             }
         }
-        let pickle = UnsafeRawBufferPointer(rebasing: bytes[pickles[0].range])
-        let (entries, end) = try TorchUnpickler.load(pickle, stateDict)
-        guard end == pickle.count else { throw RefvisError("data.pkl has \(pickle.count - end) bytes after its STOP") }
+        let entries = try archive.withContents(of: pickles[0], in: bytes) { pickle in
+            let (entries, end) = try TorchUnpickler.load(pickle, stateDict)
+            guard end == pickle.count else { throw RefvisError("data.pkl has \(pickle.count - end) bytes after its STOP") }
+            return entries
+        }
         var storages: [String: TorchStorageData] = [:]
         return try entries.map { name, reference in
             let key = reference.storage.key
@@ -75,8 +77,9 @@ public enum TorchCheckpoint {
                 guard let member = archive.member(named: prefix + "data/" + key) else {
                     throw RefvisError("tensor \(quotedForMessage(name)): storage \(quotedForMessage(key)) has no member \(quotedForMessage(prefix + "data/" + key))")
                 }
-                storages[key] = try decode(reference.storage, UnsafeRawBufferPointer(rebasing: bytes[member.range]),
-                                           bigEndian: bigEndian, tensor: name)
+                storages[key] = try archive.withContents(of: member, in: bytes) {
+                    try decode(reference.storage, $0, bigEndian: bigEndian, tensor: name)
+                }
             }
             return (name, try wrap("tensor \(quotedForMessage(name))") { try reference.materialize(storages[key]!) })
         }

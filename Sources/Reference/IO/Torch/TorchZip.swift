@@ -3,15 +3,17 @@ import ReferenceCore
 
 /// The members of a zip archive as `torch.save` writes one (PyTorch's
 /// `PyTorchStreamWriter`, built on miniz): every member stored, not
-/// compressed, so a member's bytes are a plain range of the file.
+/// compressed, so a member's bytes are a plain range of the file. Deflated
+/// members (an archive recompressed by another tool) are decoded by
+/// `TorchInflate` when they are read.
 ///
 /// The central directory is the archive's table of contents, so it is what
 /// is read; each local header is only checked against it. Because the input
 /// may be hostile, every count, size and offset is checked before it is used:
 /// members must lie inside the file, before the central directory, without
 /// overlapping one another, with unique names and matching CRC-32s. A
-/// compressed, encrypted or multi-disk member is refused rather than guessed
-/// at. Zip64 records (which miniz writes when asked to, and for big files)
+/// member compressed other than by deflate, an encrypted member or a
+/// multi-disk archive is refused rather than guessed at. Zip64 records (which miniz writes when asked to, and for big files)
 /// are understood.
 struct TorchZip {
     struct Member {
@@ -22,6 +24,10 @@ struct TorchZip {
         /// (kept for the fuzzer, which re-seals CRCs after mutating data).
         var localHeader: Int
         var directoryEntry: Int
+        /// 0 stored, 8 deflated.
+        var method: Int
+        var crc: UInt32
+        var size: Int
     }
 
     /// Members by name, in central-directory order.
@@ -125,12 +131,15 @@ struct TorchZip {
                 extra += 4 + length
             }
             guard flags & 1 == 0 else { throw RefvisError("zip archive: member \(quotedForMessage(name)) is encrypted") }
-            guard method == 0 else {
-                let how = method == 8 ? "deflated" : "compressed (method \(method))"
-                throw RefvisError("zip archive: member \(quotedForMessage(name)) is \(how); refvis reads only stored members, as torch.save writes them")
+            guard method == 0 || method == 8 else {
+                throw RefvisError("zip archive: member \(quotedForMessage(name)) is compressed with method \(method); refvis reads stored and deflated members")
             }
-            guard compressed == uncompressed, compressed >= 0 else {
+            guard method == 8 || compressed == uncompressed, compressed >= 0, uncompressed >= 0 else {
                 throw RefvisError("zip archive: stored member \(quotedForMessage(name)) has two different sizes")
+            }
+            // Deflate expands at most 1032-fold; a larger claim is a bomb or corrupt.
+            guard method == 0 || uncompressed / 1032 <= compressed else {
+                throw RefvisError("zip archive: deflated member \(quotedForMessage(name)) claims \(uncompressed) bytes from \(compressed)")
             }
             guard localOffset >= 0, localOffset <= directoryOffset - 30,
                   Self.readLE(bytes, localOffset, 4) == 0x0403_4b50 else {
@@ -143,12 +152,13 @@ struct TorchZip {
                 throw RefvisError("zip archive: member \(quotedForMessage(name)) disagrees with its local header or runs past the data")
             }
             let range = dataStart..<(dataStart + compressed)
-            guard Self.crc32(UnsafeRawBufferPointer(rebasing: bytes[range])) == crc else {
+            guard method == 8 || Self.crc32(UnsafeRawBufferPointer(rebasing: bytes[range])) == crc else {
                 throw RefvisError("zip archive: member \(quotedForMessage(name)) fails its CRC-32 check (corrupt)")
             }
             guard index[name] == nil else { throw RefvisError("zip archive: member \(quotedForMessage(name)) appears twice") }
             index[name] = members.count
-            members.append(Member(name: name, range: localOffset..<range.upperBound, localHeader: localOffset, directoryEntry: cursor))
+            members.append(Member(name: name, range: localOffset..<range.upperBound, localHeader: localOffset, directoryEntry: cursor,
+                                  method: method, crc: crc, size: uncompressed))
             cursor += entryLength
         }
         // Members may not share bytes: a crafted archive could otherwise make
@@ -162,6 +172,24 @@ struct TorchZip {
             let start = members[i].range.lowerBound
             let dataStart = start + 30 + Self.readLE(bytes, start + 26, 2) + Self.readLE(bytes, start + 28, 2)
             members[i].range = dataStart..<members[i].range.upperBound
+        }
+    }
+
+    /// Calls `body` with the member's contents: its bytes in `bytes` (the
+    /// archive this was read from) when stored, else the decoded bytes after
+    /// checking their CRC-32.
+    func withContents<T>(of member: Member, in bytes: UnsafeRawBufferPointer,
+                         _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T {
+        let stored = UnsafeRawBufferPointer(rebasing: bytes[member.range])
+        guard member.method == 8 else { return try body(stored) }
+        let inflated = try wrap("zip archive: member \(quotedForMessage(member.name))") {
+            try TorchInflate.inflate(stored, size: member.size)
+        }
+        return try inflated.withUnsafeBytes { contents in
+            guard Self.crc32(contents) == member.crc else {
+                throw RefvisError("zip archive: member \(quotedForMessage(member.name)) fails its CRC-32 check (corrupt)")
+            }
+            return try body(contents)
         }
     }
 
