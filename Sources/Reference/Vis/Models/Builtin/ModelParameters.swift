@@ -1,14 +1,30 @@
 import ReferenceCore
 import ReferenceIO
 extension Model {
-    /// The model `description` with the weights of a safetensors file, whose
-    /// tensor names are the parameter keys (a PyTorch `state_dict()` saved with
-    /// `safetensors.torch.save_file`). Any dtype refvis reads is accepted and
-    /// converted to Float64. Missing, unexpected and wrongly shaped tensors are
-    /// all listed in one error that names the file.
+    /// The model `description` with the weights of a file whose tensor names
+    /// are the parameter keys: a PyTorch checkpoint when the name ends in
+    /// `.pth` or `.pt` (`torch.save(model.state_dict())`, read without
+    /// PyTorch by `TorchCheckpoint`, a nested `{"state_dict": …}` included),
+    /// otherwise a safetensors file (`safetensors.torch.save_file`). The
+    /// extension decides because both formats are what people name them, and
+    /// a wrong guess should fail with the reader's own message. When every
+    /// name of a checkpoint starts with `module.` (a model trained under
+    /// `DataParallel`), the prefix is removed. Any dtype refvis reads is
+    /// accepted and converted to Float64. Missing, unexpected and wrongly
+    /// shaped tensors are all listed in one error that names the file.
     public static func load(_ description: ModelDescription, weightsPath: String) throws -> Model {
-        let file = try SafeTensorsFile.read(path: weightsPath)
-        return try wrap(weightsPath) { try Model(description, parameters: file.tensors) }
+        let tensors: [String: Tensor]
+        let lowercased = weightsPath.lowercased()
+        if lowercased.hasSuffix(".pth") || lowercased.hasSuffix(".pt") {
+            let checkpoint = try TorchCheckpoint.read(path: weightsPath)
+            let prefix = "module."
+            let prefixed = !checkpoint.isEmpty && checkpoint.keys.allSatisfy { $0.hasPrefix(prefix) }
+            tensors = !prefixed ? checkpoint
+                : Dictionary(uniqueKeysWithValues: checkpoint.map { (String($0.key.dropFirst(prefix.count)), $0.value) })
+        } else {
+            tensors = try SafeTensorsFile.read(path: weightsPath).tensors
+        }
+        return try wrap(weightsPath) { try Model(description, parameters: tensors) }
     }
 }
 
