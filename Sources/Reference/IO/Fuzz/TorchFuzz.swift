@@ -110,7 +110,7 @@ public enum TorchFuzz {
     private static func reseal(_ bytes: inout [UInt8], _ members: [TorchZip.Member]) {
         bytes.withUnsafeMutableBytes { buffer in
             for member in members where member.method == 0 && member.range.upperBound <= buffer.count {
-                let crc = TorchZip.crc32(UnsafeRawBufferPointer(rebasing: buffer[member.range]))
+                let crc = CRC32.of(UnsafeRawBufferPointer(rebasing: buffer[member.range]))
                 for field in [member.localHeader + 14, member.directoryEntry + 16] where field + 4 <= buffer.count {
                     for i in 0..<4 { buffer[field + i] = UInt8(truncatingIfNeeded: crc >> (8 * UInt32(i))) }
                 }

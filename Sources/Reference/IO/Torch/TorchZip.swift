@@ -5,7 +5,7 @@ import ReferenceCore
 /// `PyTorchStreamWriter`, built on miniz): every member stored, not
 /// compressed, so a member's bytes are a plain range of the file. Deflated
 /// members (an archive recompressed by another tool) are decoded by
-/// `TorchInflate` when they are read.
+/// `Inflate` (the one DEFLATE decoder, shared with PNG) when they are read.
 ///
 /// The central directory is the archive's table of contents, so it is what
 /// is read; each local header is only checked against it. Because the input
@@ -152,7 +152,7 @@ struct TorchZip {
                 throw RefvisError("zip archive: member \(quotedForMessage(name)) disagrees with its local header or runs past the data")
             }
             let range = dataStart..<(dataStart + compressed)
-            guard method == 8 || Self.crc32(UnsafeRawBufferPointer(rebasing: bytes[range])) == crc else {
+            guard method == 8 || CRC32.of(UnsafeRawBufferPointer(rebasing: bytes[range])) == crc else {
                 throw RefvisError("zip archive: member \(quotedForMessage(name)) fails its CRC-32 check (corrupt)")
             }
             guard index[name] == nil else { throw RefvisError("zip archive: member \(quotedForMessage(name)) appears twice") }
@@ -182,11 +182,16 @@ struct TorchZip {
                          _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T {
         let stored = UnsafeRawBufferPointer(rebasing: bytes[member.range])
         guard member.method == 8 else { return try body(stored) }
-        let inflated = try wrap("zip archive: member \(quotedForMessage(member.name))") {
-            try TorchInflate.inflate(stored, size: member.size)
+        let inflated = try wrap("zip archive: member \(quotedForMessage(member.name))") { () throws -> [UInt8] in
+            var reader = BitReader(Array(stored), name: "deflate stream")
+            let output = try Inflate.inflate(&reader, limit: member.size)
+            guard output.count == member.size else {
+                throw RefvisError("deflate stream decodes to \(output.count) bytes, not the \(member.size) its directory records")
+            }
+            return output
         }
         return try inflated.withUnsafeBytes { contents in
-            guard Self.crc32(contents) == member.crc else {
+            guard CRC32.of(contents) == member.crc else {
                 throw RefvisError("zip archive: member \(quotedForMessage(member.name)) fails its CRC-32 check (corrupt)")
             }
             return try body(contents)
@@ -201,20 +206,5 @@ struct TorchZip {
         var value: UInt64 = 0
         for i in (0..<width).reversed() { value = value << 8 | UInt64(bytes[offset + i]) }
         return value > UInt64(Int.max) ? -1 : Int(value)
-    }
-
-    private static let crcTable: [UInt32] = (0..<256).map { n in
-        var c = UInt32(n)
-        for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
-        return c
-    }
-
-    /// The CRC-32 (ISO-HDLC, as zip uses) of `bytes`.
-    static func crc32(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
-        var c: UInt32 = 0xFFFF_FFFF
-        crcTable.withUnsafeBufferPointer { table in
-            for byte in bytes { c = table[Int((c ^ UInt32(byte)) & 0xFF)] ^ (c >> 8) }
-        }
-        return c ^ 0xFFFF_FFFF
     }
 }
