@@ -17,6 +17,7 @@ protocol Command: Sendable {
 enum CommandLineTool {
     static let commands: [any Command.Type] = [
         RenderCommand.self,
+        ConvertCommand.self,
         OpsCommand.self,
         OpCommand.self,
         GradcheckCommand.self,

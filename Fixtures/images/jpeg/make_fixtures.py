@@ -109,5 +109,15 @@ def main():
         expected(name)
 
 
+# Pillow's RGB conversion of the CMYK fixture, for ImageFile's CMYK → RGB rule
+# (Pillow rounds to 8 bits, so refvis agrees to 1/255).
+def make_cmyk_rgb():
+    os.makedirs(os.path.join(HERE, "converted"), exist_ok=True)
+    image = Image.open(os.path.join(HERE, "im_cmyk_adobe.jpg")).convert("RGB")
+    array = np.asarray(image, dtype=np.float64).transpose(2, 0, 1)[None] / 255
+    np.save(os.path.join(HERE, "converted", "im_cmyk_adobe_rgb.npy"), array)
+
+
 if __name__ == "__main__":
     main()
+    make_cmyk_rgb()

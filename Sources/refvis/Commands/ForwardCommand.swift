@@ -8,9 +8,12 @@ import ReferenceLab
 enum ForwardCommand: Command {
     static let spec = CommandSpec(
         name: "forward", summary: "Run a model on an image and write or summarize layer activations",
-        synopsis: "MODEL [--weights FILE.safetensors] -i IMAGE.npy [--layer NAME …] [-o NAME=FILE.npy …]",
+        synopsis: "MODEL [--weights FILE.safetensors|FILE.pth] -i IMAGE [--resize N] [--layer NAME …] [-o NAME=FILE.npy …]",
         details: """
-        IMAGE is an (N, C, H, W) array with values in [0, 1]; the model's preprocessing (e.g.
+        IMAGE is a .png, .jpg, .ppm/.pgm picture, or an (N, C, H, W) .npy array with values in
+        [0, 1]. A picture's channels become the model's (Pillow's conversion rules); --resize N
+        scales the shorter side to N (antialiased when shrinking) and crops the centre N×N, as
+        torchvision's Resize + CenterCrop. The model's preprocessing (e.g.
         x·255 − 117 for InceptionV1, ImageNet normalization for VGG) is applied by refvis. Layers
         are node names or aliases ('refvis layers MODEL' lists them; 'input' is the preprocessed
         image). -o writes a layer's activation as a float64 .npy file; --layer prints its shape
@@ -18,8 +21,9 @@ enum ForwardCommand: Command {
         is computed, and every file is written completely or not at all, after all are computed.
         """,
         options: [
-            OptionSpec("weights", short: "w", value: "FILE", help: "safetensors file of the parameters (keys as in 'refvis describe MODEL')"),
-            OptionSpec("input", short: "i", value: "FILE", help: "the image, (N, C, H, W) in [0, 1], as .npy"),
+            OptionSpec("weights", short: "w", value: "FILE", help: "safetensors or PyTorch .pth file of the parameters (keys as in 'refvis describe MODEL')"),
+            OptionSpec("input", short: "i", value: "FILE", help: "the image: .png, .jpg, .ppm, .pgm, or an (N, C, H, W) .npy in [0, 1]"),
+            OptionSpec("resize", value: "N", help: "shorter side to N, then the centre N×N (pictures and arrays alike)"),
             OptionSpec("layer", short: "l", value: "NAME", repeatable: true, help: "print this layer's shape, min, mean and max"),
             OptionSpec("output", short: "o", value: "NAME=FILE", repeatable: true, help: "write this layer's activation to FILE"),
         ],
@@ -27,7 +31,7 @@ enum ForwardCommand: Command {
 
     static func run(_ arguments: ParsedArguments) throws -> Int32 {
         guard let inputPath = arguments.value("input") else {
-            throw RefvisError.usage("forward: missing the image (-i IMAGE.npy)")
+            throw RefvisError.usage("forward: missing the image (-i IMAGE)")
         }
         var outputs = [(layer: String, file: String)]()
         for text in arguments.all("output") {
@@ -44,8 +48,11 @@ enum ForwardCommand: Command {
 
         let modelName = arguments.positionals[0]
         let description = try ModelLoader.description(modelName)
-        let image = try NumPyFile.read(path: inputPath)
         let channels = description.input.channels, minimum = description.input.minimumSize
+        let resize = try arguments.value("resize").map { _ in try arguments.int("resize", default: 0, in: 1...4096) }
+        let isArray = AtomicFile.fileExtension(inputPath) == "npy"
+        let image = try ImageFile.read(path: inputPath, channels: isArray ? nil : channels,
+                                       size: resize.map { (height: $0, width: $0) })
         guard image.rank == 4, image.shape[1] == channels, image.shape[0] >= 1 else {
             throw RefvisError.usage("-i \(inputPath): model '\(description.name)' needs an image (N, \(channels), H, W), got shape \(formatShape(image.shape))")
         }

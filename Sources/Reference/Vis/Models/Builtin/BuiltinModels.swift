@@ -9,7 +9,7 @@ public struct BuiltinModel: Sendable {
     public let summary: String
     public let build: @Sendable () -> ModelDescription
     /// The model's own weights, for a model that ships with refvis; nil when
-    /// the weights must come from a file (`--weights FILE.safetensors`).
+    /// the weights must come from a file (`--weights FILE.pth` or `FILE.safetensors`).
     public let bundledWeights: (@Sendable () throws -> [String: Tensor])?
 
     public init(name: String, summary: String, build: @escaping @Sendable () -> ModelDescription,
@@ -84,7 +84,7 @@ public enum ModelLoader {
     }
 
     /// `description` (which the MODEL argument `model` named) with its
-    /// weights: from `weightsPath` (a safetensors file) when given, else the
+    /// weights: from `weightsPath` (a PyTorch checkpoint or a safetensors file) when given, else the
     /// built-in model's bundled weights, else none if it has no parameters;
     /// an error otherwise.
     public static func model(for description: ModelDescription, named model: String, weightsPath: String?) throws -> Model {
@@ -93,7 +93,7 @@ public enum ModelLoader {
             return try Model(description, parameters: weights())
         }
         if description.parameters.isEmpty { return try Model(description, parameters: [:]) }
-        throw RefvisError.usage("model '\(description.name)' needs weights: give --weights FILE.safetensors (Docs/models.md shows how to export them)")
+        throw RefvisError.usage("model '\(description.name)' needs weights: give --weights FILE.pth (a PyTorch checkpoint, e.g. Lucent's or torchvision's) or FILE.safetensors (Docs/models.md)")
     }
 }
 
