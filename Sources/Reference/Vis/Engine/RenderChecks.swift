@@ -43,7 +43,10 @@ enum RenderChecks {
                 throw RefvisError.usage("\(option) \(what): works on pixels; use --param pixel (the parameter is then the image)")
             }
         }
-        if recipe.start != .parameterization { try needPixel("--start", recipe.start.text) }
+        switch recipe.start {
+        case .parameterization, .image: break
+        default: try needPixel("--start", recipe.start.text)
+        }
         if let stage = recipe.gradient.first { try needPixel("--gradient", stage.text) }
         if let octaves = recipe.octaves { try needPixel("--octaves", octaves.text) }
         if let operation = recipe.afterStep.first {

@@ -26,8 +26,9 @@ public struct RenderEngine {
     public let parameterizations: [any ImageParameterization]
     /// Steps per phase of the scale schedule.
     public let stepsPerPhase: Int
-    /// Parameters to start from instead of drawing them (golden pipelines).
-    public let givenStart: [Tensor]?
+    /// Parameters to start from instead of drawing them (golden pipelines,
+    /// or a picture's, `--start image:FILE`).
+    public private(set) var givenStart: [Tensor]?
 
     /// Builds and checks `recipe` on `model`. `colorMatrix` replaces Lucid's
     /// decorrelation matrix when decorrelation is on; `start` gives the
@@ -75,6 +76,9 @@ public struct RenderEngine {
             throw RefvisError("initial parameters \(start.map { formatShape($0.shape) }.joined(separator: ", ")) do not match the parameterization's \(parameterizations[0].parameterShapes.map(formatShape).joined(separator: ", "))")
         }
         givenStart = start
+        if start == nil, case .image(let path) = recipe.start {
+            givenStart = try ImageStart.parameters(path: path, engine: self)
+        }
         try RenderChecks.objective(objective, layers: layers, model: model, recipe: recipe, height: sizes[0].height, width: sizes[0].width)
     }
 

@@ -10,15 +10,25 @@ public enum StartSpec: SpecText {
     case uniform(low: Double, high: Double)
     /// Every pixel `value`.
     case constant(value: Double)
+    /// A picture (.png, .jpg, .ppm, .pgm, .npy), resized and cropped to the
+    /// run's size, as the parameters whose image it is (`ImageStart`).
+    case image(path: String)
 
     public static let catalog = [
         SpecEntry("parameterization", "the parameterization's own initial values (default)"),
         SpecEntry("normal", [("sd", 1), ("mean", 0)], "pixels N(mean, sd²), seed 004's randn start (needs --param pixel)"),
         SpecEntry("uniform", [("low", -0.125), ("high", 0.125)], "pixels U(low, high), seed 002's start (needs --param pixel)"),
         SpecEntry("constant", [("value", 0.5)], "every pixel the same value (needs --param pixel)"),
+        SpecEntry("image:PATH", "a picture: the parameters whose image it is (--param pixel or fft; squash and colour inverted)"),
     ]
 
     public init(parsing text: String, option: String) throws {
+        if text.hasPrefix("image:") {
+            let path = String(text.dropFirst("image:".count))
+            guard !path.isEmpty else { throw RefvisError.usage("\(option): 'image:' needs a file, as image:photo.jpg") }
+            self = .image(path: path)
+            return
+        }
         let (entry, parts) = try catalogEntry(Self.catalog, text, option: option)
         let v = try entry.numbers(parts, option: option, text: text)
         switch entry.name {
@@ -39,13 +49,14 @@ public enum StartSpec: SpecText {
         case .normal(let sd, let mean): return "normal:\(specNumber(sd)):\(specNumber(mean))"
         case .uniform(let low, let high): return "uniform:\(specNumber(low)):\(specNumber(high))"
         case .constant(let value): return "constant:\(specNumber(value))"
+        case .image(let path): return "image:\(path)"
         }
     }
 
     /// Initial pixel values of `shape`, drawn from `rng` in row-major order.
     func pixels(_ shape: [Int], _ rng: inout RandomGenerator) -> Tensor? {
         switch self {
-        case .parameterization: return nil
+        case .parameterization, .image: return nil
         case .normal(let sd, let mean):
             var t = rng.normalTensor(shape, std: sd)
             if mean != 0 { t.scalars = t.scalars.map { $0 + mean } }
