@@ -124,7 +124,7 @@ struct ModelCommandTests {
                   status: 2, ["small.npy", "1×2", "at least 2×2"])
         try check(["-i", image, "-o", out], status: 2, ["needs weights", "--weights"])
         try check(["--weights", weights, "-i", image], status: 2, ["nothing to do"])
-        try check(["--weights", weights, "-o", out], status: 2, ["-i IMAGE.npy"])
+        try check(["--weights", weights, "-o", out], status: 2, ["missing the image", "-i IMAGE"])
         try check(["--weights", dir.path("missing.safetensors"), "-i", image, "-o", out], status: 1, ["missing.safetensors"])
         let (_, wrong) = try Self.writeTiny(dir, weights: ["conv.weight": Tensor.zeros([1, 1, 3, 3])])
         try check(["--weights", wrong, "-i", image, "-o", out], status: 1, ["tiny.safetensors", "missing keys: conv.bias"])

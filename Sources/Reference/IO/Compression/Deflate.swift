@@ -95,28 +95,19 @@ struct BitWriter {
         }
     }
 
-    private static let lengthBase = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31,
-                                     35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258]
-    private static let lengthExtra = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2,
-                                      3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0]
-    private static let distanceBase = [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193,
-                                       257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145,
-                                       8193, 12289, 16385, 24577]
-    private static let distanceExtra = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6,
-                                        7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13]
 
     mutating func writeLength(_ length: Int) {
-        var code = BitWriter.lengthBase.count - 1
-        while BitWriter.lengthBase[code] > length { code -= 1 }
+        var code = DeflateTables.lengthBase.count - 1
+        while DeflateTables.lengthBase[code] > length { code -= 1 }
         writeLiteral(257 + code)
-        write(length - BitWriter.lengthBase[code], count: BitWriter.lengthExtra[code])
+        write(length - DeflateTables.lengthBase[code], count: DeflateTables.lengthExtra[code])
     }
 
     mutating func writeDistance(_ distance: Int) {
-        var code = BitWriter.distanceBase.count - 1
-        while BitWriter.distanceBase[code] > distance { code -= 1 }
+        var code = DeflateTables.distanceBase.count - 1
+        while DeflateTables.distanceBase[code] > distance { code -= 1 }
         writeCode(code, length: 5)  // fixed distance codes are 5 bits
-        write(distance - BitWriter.distanceBase[code], count: BitWriter.distanceExtra[code])
+        write(distance - DeflateTables.distanceBase[code], count: DeflateTables.distanceExtra[code])
     }
 
     mutating func finish() -> [UInt8] {

@@ -87,13 +87,13 @@ enum Inflate {
             }
             if symbol == 256 { return }
             let lengthIndex = symbol - 257
-            guard lengthIndex < lengthBase.count else { throw RefvisError("\(reader.name): length symbol \(symbol) is not allowed") }
-            let length = lengthBase[lengthIndex] + (try reader.bits(lengthExtra[lengthIndex]))
+            guard lengthIndex < DeflateTables.lengthBase.count else { throw RefvisError("\(reader.name): length symbol \(symbol) is not allowed") }
+            let length = DeflateTables.lengthBase[lengthIndex] + (try reader.bits(DeflateTables.lengthExtra[lengthIndex]))
             let distanceSymbol = try distances.decode(&reader)
-            guard distanceSymbol < distanceBase.count else {
+            guard distanceSymbol < DeflateTables.distanceBase.count else {
                 throw RefvisError("\(reader.name): distance symbol \(distanceSymbol) is not allowed")
             }
-            let distance = distanceBase[distanceSymbol] + (try reader.bits(distanceExtra[distanceSymbol]))
+            let distance = DeflateTables.distanceBase[distanceSymbol] + (try reader.bits(DeflateTables.distanceExtra[distanceSymbol]))
             guard distance <= output.count else {
                 throw RefvisError("\(reader.name): distance \(distance) reaches back before the start of the data (\(output.count) bytes)")
             }
@@ -150,15 +150,6 @@ enum Inflate {
     /// The fixed distance code: all 32 symbols five bits (30 and 31 are refused when decoded).
     private static let fixedDistances = try! HuffmanDecoder(lengths: Array(repeating: 5, count: 32), name: "fixed", what: "distance")
 
-    private static let lengthBase = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31,
-                                     35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258]
-    private static let lengthExtra = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2,
-                                      3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0]
-    private static let distanceBase = [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193,
-                                       257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145,
-                                       8193, 12289, 16385, 24577]
-    private static let distanceExtra = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6,
-                                        7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13]
 
     private static func tooMuch(_ reader: BitReader, _ limit: Int) -> RefvisError {
         RefvisError("\(reader.name): data inflates to more than the \(limit) bytes the image needs")
