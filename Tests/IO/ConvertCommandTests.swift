@@ -48,6 +48,16 @@ struct ConvertCommandTests {
         #expect(result.stdout.contains("logits: shape (1, 9)"), "\(result.stdout)")
     }
 
+    @Test func renderStartsFromAPicture() throws {
+        let dir = try TemporaryDirectory()
+        let jpg = fixture("images/jpeg/pil_progressive_420.jpg")
+        let result = try Refvis.run(["render", "--init", "image:" + jpg, "--size", "24", "--steps", "2", "--out", dir.path("x.npy")])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try NumPyFile.read(path: dir.path("x.npy")).shape == [1, 3, 24, 24])
+        let recipe = try Refvis.run(["render", "--init", "image:" + jpg, "--print-recipe"])
+        #expect(recipe.stdout.contains("\"start\" : \"image:"), "\(recipe.stdout)")
+    }
+
     @Test func badConversionsAreUsageErrors() throws {
         let dir = try TemporaryDirectory()
         let wrong = try Refvis.run(["convert", fixture("torch/nested.pth"), "-o", dir.path("w.npy")])

@@ -20,7 +20,11 @@ enum RenderSetup {
         if let size = arguments.value("size") { (recipe.height, recipe.width) = try imageSize(size) }
         recipe.batch = try arguments.int("batch", default: recipe.batch, in: 1...64)
         recipe.thresholds = try thresholds(arguments, current: recipe.thresholds)
+        if arguments.value("start") != nil && arguments.value("init") != nil {
+            throw RefvisError.usage("--start and --init name the same thing; give one")
+        }
         if let text = arguments.value("start") { recipe.start = try StartSpec(parsing: text, option: "--start") }
+        if let text = arguments.value("init") { recipe.start = try StartSpec(parsing: text, option: "--init") }
         if let text = arguments.value("param") { recipe.parameterization = try ParameterizationSpec(parsing: text, option: "--param") }
         if arguments.flag("decorrelate") && arguments.flag("no-decorrelate") {
             throw RefvisError.usage("--decorrelate and --no-decorrelate contradict each other")
