@@ -216,10 +216,11 @@ struct PoolingTests {
         #expect(throws: RefvisError.self) { try maxPool2d(x, kernelSize: [2], stride: [0]) }
         #expect(throws: RefvisError.self) { try maxPool2d(x, kernelSize: [2], padding: [-1]) }
         #expect(throws: RefvisError.self) { try maxPool2d(x, kernelSize: [2], dilation: [0]) }
-        // Padding above half the (effective) kernel: 2 > 3/2, but 2 ≤ 5/2 with dilation 2.
+        // Padding above half the kernel: 2 > 3/2, refused with dilation 2 as well,
+        // as torch 2.x refuses it (its message speaks of the effective kernel, its check does not).
         #expect(throws: RefvisError.self) { try maxPool2d(x, kernelSize: [3], padding: [2]) }
         #expect(throws: RefvisError.self) { try avgPool2d(x, kernelSize: [3], padding: [2]) }
-        #expect(try maxPool2d(x, kernelSize: [3], padding: [2], dilation: [2]).shape == [1, 2, 2, 2])  // floor(4/3) + 1
+        #expect(throws: RefvisError.self) { try maxPool2d(x, kernelSize: [3], padding: [2], dilation: [2]) }
         // Output too small.
         #expect(throws: RefvisError.self) { try maxPool2d(x, kernelSize: [6]) }
         #expect(throws: RefvisError.self) { try avgPool2d(x, kernelSize: [2, 6]) }
@@ -239,5 +240,22 @@ struct PoolingTests {
             #expect(error.kind == .usage)
             #expect(error.message.contains("kernel_size"))
         }
+    }
+}
+
+/// PyTorch bounds pooling padding by half the kernel size, not half the
+/// dilated kernel: torch 2.x refuses kernel 3, dilation 2, padding 2.
+@Suite("Pooling: padding bound as PyTorch's")
+struct PoolingPaddingBoundTests {
+    @Test func paddingBeyondHalfTheKernelIsRefusedWhateverTheDilation() throws {
+        let x = Tensor(repeating: 1, shape: [1, 1, 7, 7])
+        let refused: [String: AttributeValue] = ["kernel_size": .ints([3]), "dilation": .ints([2]), "padding": .ints([2])]
+        expectError(["max_pool2d", "padding", "half of kernel_size"]) {
+            _ = try OpRegistry.op(named: "max_pool2d").forward([x], try OpRegistry.op(named: "max_pool2d").resolve(refused))
+        }
+        let accepted: [String: AttributeValue] = ["kernel_size": .ints([3]), "dilation": .ints([2]), "padding": .ints([1])]
+        let op = try OpRegistry.op(named: "max_pool2d")
+        // torch.nn.functional.max_pool2d(ones(1, 1, 7, 7), 3, None, 1, 2).shape
+        #expect(try op.forward([x], try op.resolve(accepted))[0].shape == [1, 1, 2, 2])
     }
 }

@@ -119,7 +119,7 @@ func validTaps(_ axis: PoolingAxis, _ o: Int) -> PoolingTaps {
 ///   input and its left padding (PyTorch's rule; see `PoolingAxis.outputSize`).
 /// - `kernelSize`, `stride` (nil: equal to `kernelSize`), `padding`,
 ///   `dilation`: one integer or an `(h, w)` pair. Padding must be at most
-///   half of the effective kernel `(k − 1)·d + 1`.
+///   half of the kernel size k (not of the dilated kernel), as PyTorch checks.
 /// - Ties: the first maximum in row-major window order wins; a NaN wins
 ///   (PyTorch's CPU rule). `return_indices` is not supported.
 /// - A window whose taps all fall in padding (possible only with dilation)

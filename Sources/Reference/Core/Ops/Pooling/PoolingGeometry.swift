@@ -50,7 +50,9 @@ public struct PoolingAxis: Sendable, Equatable {
 /// input `(N, C, H, W)` or unbatched `(C, H, W)`, pooled plane by plane.
 ///
 /// Checks, as PyTorch does: kernel, stride and dilation ≥ 1; padding ≥ 0 and
-/// at most half the effective kernel size `((k − 1)·d + 1) / 2`; channels and
+/// at most half the kernel size `k / 2` — the *undilated* kernel, whatever
+/// PyTorch's message says about the effective one (torch 2.x refuses
+/// kernel 3, dilation 2, padding 2); channels and
 /// spatial sizes non-zero (the batch may be 0); an output of at least 1×1.
 public struct Pool2dGeometry: Sendable, Equatable {
     public let batch: Int
@@ -90,9 +92,9 @@ public struct Pool2dGeometry: Sendable, Equatable {
         }
         let height = PoolingAxis(inputSize: batched[2], kernel: kh, stride: sh, padding: ph, dilation: dh, ceilMode: ceilMode)
         let width = PoolingAxis(inputSize: batched[3], kernel: kw, stride: sw, padding: pw, dilation: dw, ceilMode: ceilMode)
-        for axis in [height, width] where axis.padding > axis.effectiveKernel / 2 {
-            throw RefvisError.usage("\(op): padding \(AttributeValue.ints(padding)) must be at most half of the effective kernel size "
-                                    + "(kernel_size \(AttributeValue.ints(kernelSize)), dilation \(AttributeValue.ints(dilation)))")
+        for axis in [height, width] where axis.padding > axis.kernel / 2 {
+            throw RefvisError.usage("\(op): padding \(AttributeValue.ints(padding)) must be at most half of kernel_size "
+                                    + "\(AttributeValue.ints(kernelSize)) (PyTorch's rule; dilation does not widen it)")
         }
         guard height.outputSize >= 1 && width.outputSize >= 1 else {
             throw RefvisError("\(op): input \(formatShape(inputShape)) is too small for kernel_size \(AttributeValue.ints(kernelSize)) "
