@@ -43,7 +43,7 @@ struct ParsedArguments {
     func int(_ long: String, default defaultValue: Int, in range: ClosedRange<Int>) throws -> Int {
         guard let text = value(long) else { return defaultValue }
         guard let number = Int(text), range.contains(number) else {
-            throw RefvisError.usage("--\(long): expected an integer in \(range.lowerBound)...\(range.upperBound), got '\(text)'")
+            throw RefvisError.usage("--\(long): expected an integer in \(range.lowerBound)...\(range.upperBound), got '\(escapingControls(text))'")
         }
         return number
     }
@@ -59,7 +59,17 @@ struct CommandSpec {
     /// How many positional arguments the command accepts.
     let positionals: ClosedRange<Int>
 
+    /// The words come from anywhere a shell can put them; every message that
+    /// quotes one has its control characters escaped so it stays on one line.
     func parse(_ words: [String]) throws -> ParsedArguments {
+        do {
+            return try parseWords(words)
+        } catch let error as RefvisError {
+            throw RefvisError(escapingControls(error.message), kind: error.kind)
+        }
+    }
+
+    private func parseWords(_ words: [String]) throws -> ParsedArguments {
         var parsed = ParsedArguments()
         var index = 0
         func find(_ word: String) throws -> OptionSpec {
@@ -140,7 +150,8 @@ struct CommandSpec {
 /// Splits `NAME=VALUE`, naming the option in the error when the `=` is missing.
 func splitAssignment(_ text: String, option: String) throws -> (String, String) {
     guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
-        throw RefvisError.usage("\(option): expected NAME=VALUE, got '\(text)'")
+        throw RefvisError.usage("\(option): expected NAME=VALUE, got '\(escapingControls(text))'")
     }
     return (String(text[..<equals]), String(text[text.index(after: equals)...]))
 }
+

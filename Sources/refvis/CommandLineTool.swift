@@ -30,6 +30,7 @@ enum CommandLineTool {
         DescribeCommand.self,
         TrainCommand.self,
         EvidenceCommand.self,
+        FuzzCommand.self,
         HelpCommand.self,
     ]
 

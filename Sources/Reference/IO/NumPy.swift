@@ -86,7 +86,14 @@ public enum NumPyFile {
             // Latin-1: every byte is the code point of the same value.
             headerText = String(String.UnicodeScalarView(headerBytes.map { Unicode.Scalar($0) }))
         }
-        let header = try NumPyHeader.parse(headerText, name: name)
+        // Header messages quote keys, dtypes and the header itself; a damaged
+        // header can hold any control character, which must not break the line.
+        let header: NumPyHeader
+        do {
+            header = try NumPyHeader.parse(headerText, name: name)
+        } catch let error as RefvisError {
+            throw RefvisError(escapingControls(error.message), kind: error.kind)
+        }
 
         // Sizes are checked before anything is allocated.
         let count = try Tensor.checkedElementCount(header.shape, context: name)

@@ -96,9 +96,7 @@ struct NumPyHeader: Equatable {
         let short = trimmed.unicodeScalars.count > 120
             ? String(String.UnicodeScalarView(trimmed.unicodeScalars.prefix(117))) + "..."
             : trimmed
-        return short.unicodeScalars.map { c in
-            c.value < 0x20 || c.value == 0x7F ? c.escaped(asASCII: true) : String(c)
-        }.joined()
+        return escapingControls(short)
     }
 }
 

@@ -32,6 +32,16 @@ public enum ObjectiveParser {
 
     /// The objective an expression denotes.
     public static func parse(_ source: String) throws -> Objective {
+        // Messages quote names and tokens; a quoted name may hold any
+        // character, and control characters must not break the one line.
+        do {
+            return try parseExpression(source)
+        } catch let error as RefvisError {
+            throw RefvisError(escapingControls(error.message), kind: error.kind)
+        }
+    }
+
+    private static func parseExpression(_ source: String) throws -> Objective {
         let tokens = try ObjectiveLexer.tokens(source)
         guard tokens.count <= maximumTokens + 1 else {  // + the end token
             throw RefvisError.usage("objective: the expression has \(tokens.count - 1) tokens, more than the \(maximumTokens) refvis accepts")
