@@ -37,7 +37,7 @@ let package = Package(
                     path: "Tests/Gradients"),
         .testTarget(name: "Golden", dependencies: ["ReferenceCore", "ReferenceIO", "ReferenceVis", "ReferenceGolden", "ReferenceTestSupport"],
                     path: "Tests/Golden"),
-        .testTarget(name: "IO", dependencies: ["ReferenceCore", "ReferenceIO", "ReferenceVis", "ReferenceGolden", "ReferenceTestSupport", "refvis"],
+        .testTarget(name: "IO", dependencies: ["ReferenceCore", "ReferenceIO", "ReferenceVis", "ReferenceGolden", "ReferenceLab", "ReferenceTestSupport", "refvis"],
                     path: "Tests/IO"),
     ]
 )
