@@ -35,7 +35,9 @@ enum ImageStart {
         case .tanh:
             latent = picture.map { y in let c = min(max(y, epsilon), 1 - epsilon); return atanh(2 * c - 1) }
         }
-        if let matrix = engine.decorrelation { latent = try mixColours(latent, by: try inverse3x3(matrix, path: path)) }
+        if let matrix = engine.decorrelation {
+            latent = try colorDecorrelate(latent, Tensor(shape: [3, 3], scalars: try inverse3x3(matrix, path: path).flatMap { $0 }))
+        }
         switch recipe.parameterization {
         case .pixel: return [latent]
         case .fft(_, let decayPower):
@@ -63,22 +65,6 @@ enum ImageStart {
             }
         }
         return out
-    }
-
-    /// Each pixel's channel vector multiplied by `matrix` (K×C).
-    static func mixColours(_ image: Tensor, by matrix: [[Double]]) throws -> Tensor {
-        let (n, c, h, w) = (image.shape[0], image.shape[1], image.shape[2], image.shape[3])
-        var out = [Double](repeating: 0, count: image.count)
-        for b in 0..<n {
-            for i in 0..<(h * w) {
-                for k in 0..<c {
-                    var sum = 0.0
-                    for j in 0..<c { sum += matrix[k][j] * image.scalars[(b * c + j) * h * w + i] }
-                    out[(b * c + k) * h * w + i] = sum
-                }
-            }
-        }
-        return Tensor(shape: image.shape, scalars: out)
     }
 
     /// The inverse of a 3×3 matrix by cofactors, refused when (nearly) singular.
