@@ -149,7 +149,7 @@ public func fourierImageBackward(_ gradOutput: Tensor, spectrumShape: [Int], hei
 extension OpRegistry {
     static let fourierImageOp = OpDefinition(
         name: "fourier_image",
-        summary: "image = irfft2(spectrum / max(f, 1/max(h,w))^decay_power, s=(h,w), ortho)[..., :h, :w] / 4; spectrum (B, C, fh, fw, 2) as rfft2d_freqs(h, w) (Lucent's and Lucid's fft_image)",
+        summary: "image = irfft2(spectrum / max(f, 1/max(h,w))^decay_power, s=(h,w), ortho) / 4 (convention lucent); lucid: irfft2(√(w·h)·scaled spectrum) at width 2(fw−1), backward norm, cropped to w; spectrum (B, C, fh, fw, 2) as rfft2d_freqs(h, w) (Lucent's and Lucid's fft_image)",
         inputs: [OpInput("spectrum")],
         attributes: [
             AttributeSpec("height", .int, default: nil, "image height h"),
