@@ -105,8 +105,10 @@ struct RenderRecipeCommandTests {
         let resumed = try Refvis.run(["render", "--resume", dir.path("c.ckpt"), "--out", dir.path("b.npy")])
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(try NumPyFile.read(path: dir.path("a.npy")) == NumPyFile.read(path: dir.path("b.npy")))
-        let changed = try Refvis.run(["render", "--resume", dir.path("c.ckpt"), "--size", "32"])
-        #expect(changed.status == 2 && changed.stderr.contains("--resume") && changed.stderr.contains("--size"))
+        for option in [["--size", "32"], ["--squash", "none"], ["--after-step", "clip:0:1"], ["--no-decorrelate"]] {
+            let changed = try Refvis.run(["render", "--resume", dir.path("c.ckpt")] + option)
+            #expect(changed.status == 2 && changed.stderr.contains("--resume") && changed.stderr.contains(option[0]), "\(changed.stderr)")
+        }
     }
 }
 

@@ -46,12 +46,17 @@ enum RenderCommand: Command {
         ],
         positionals: 0...0)
 
+    /// The options `--resume` accepts: where the results go, and how fast.
+    static let resumeOptions: Set<String> = ["resume", "out", "contact-sheet", "loss-csv", "trace", "checkpoint",
+                                             "checkpoint-every", "threads", "print-recipe"]
+
     static func run(_ arguments: ParsedArguments) throws -> Int32 {
         let recipe: RenderRecipe
         if let path = arguments.value("resume") {
-            let stageOptions = ["recipe", "model", "weights", "objective", "size", "batch", "steps", "thresholds", "param", "seed", "optimizer", "lr", "transforms"]
-            if let given = stageOptions.first(where: { arguments.value($0) != nil }) {
-                throw RefvisError.usage("--resume takes the recipe from the checkpoint; --\(given) cannot change it")
+            // Everything but the outputs describes the run, which the checkpoint fixes.
+            let given = (Array(arguments.values.keys) + Array(arguments.flags)).filter { !resumeOptions.contains($0) }.sorted()
+            if let first = given.first {
+                throw RefvisError.usage("--resume takes the recipe from the checkpoint; --\(first) cannot change it")
             }
             recipe = try RenderCheckpoint.recipe(at: path)
         } else {

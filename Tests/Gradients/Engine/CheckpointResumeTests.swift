@@ -72,6 +72,26 @@ struct CheckpointResumeTests {
         }
     }
 
+    /// A snapshot whose shape is not an image of the run is refused when the
+    /// checkpoint is read, before a contact sheet could index it.
+    @Test func aSnapshotOfTheWrongShapeIsRefused() throws {
+        var recipe = EngineFixtures.recipe(steps: 2)
+        recipe.thresholds = [1, 2]
+        let engine = try RenderEngine(recipe: recipe, model: try EngineFixtures.tinyModel(channels: 1))
+        let dir = try TemporaryDirectory()
+        let path = dir.path("run.checkpoint")
+        _ = try engine.run(from: try engine.initialState()) { state in
+            if state.step == 1 { try RenderCheckpoint.write(state, recipe: recipe, to: path) }
+        }
+        var file = try SafeTensorsFile.read(path: path)
+        #expect(try RenderCheckpoint.state(at: path, engine: engine).snapshots.count == 1)
+        file.tensors["snapshot.0"] = Tensor.zeros([2])
+        try file.write(to: path, dtype: .f64)
+        expectError(["run.checkpoint", "snapshot.0", "not an image of this run"]) {
+            _ = try RenderCheckpoint.state(at: path, engine: engine)
+        }
+    }
+
     @Test func aFileThatIsNotACheckpointIsRefused() throws {
         let dir = try TemporaryDirectory()
         let path = dir.path("weights.safetensors")

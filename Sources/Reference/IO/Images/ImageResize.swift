@@ -68,8 +68,8 @@ private func resizeAlong(_ image: Tensor, axis: Int, to size: Int) -> Tensor {
 }
 
 /// The central `height` × `width` window of an image (N, C, H, W), as
-/// torchvision's `center_crop`: the top-left corner at ⌊(H − height)/2 + ½⌋…
-/// rounded as torchvision rounds it, int(round((H − height) / 2.0)).
+/// torchvision's `center_crop`: the top-left corner at
+/// int(round((H − height) / 2.0)), Python's round (halves to even).
 public func centreCrop(_ image: Tensor, height: Int, width: Int) throws -> Tensor {
     guard image.rank == 4, height >= 1, width >= 1, height <= image.shape[2], width <= image.shape[3] else {
         throw RefvisError.usage("centre crop: \(height)×\(width) does not fit in an image of shape \(formatShape(image.shape))")

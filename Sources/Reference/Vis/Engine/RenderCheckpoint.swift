@@ -75,6 +75,10 @@ public enum RenderCheckpoint {
         }
         let snapshots = try snapshotSteps.enumerated().map { k, s -> (step: Int, image: Tensor) in
             guard let image = file.tensors["snapshot.\(k)"] else { throw RefvisError("\(path): checkpoint snapshot.\(k) is missing") }
+            let phaseShape = engine.parameterizations[engine.phase(ofStep: max(s, 1))].imageShape
+            guard (1...step).contains(s), image.shape == phaseShape else {
+                throw RefvisError("\(path): checkpoint snapshot.\(k) (step \(s), shape \(formatShape(image.shape))) is not an image of this run, \(formatShape(phaseShape)) at a step ≤ \(step)")
+            }
             return (s, image)
         }
         let trace = try TransformTrace.decode(Data(try field("trace", file, path).utf8), name: "\(path) (trace)")

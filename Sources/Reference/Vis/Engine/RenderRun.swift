@@ -34,7 +34,9 @@ extension RenderEngine {
         var state = start
         var timings = RenderTimings()
         let thresholds = Set(recipe.thresholds)
-        var lastFinite = state.parameters
+        // The last finite parameters and the phase they belong to: after an
+        // octave boundary they are the previous phase's size.
+        var lastFinite = (parameters: state.parameters, phase: phase(ofStep: max(state.step, 1)))
         func result() -> RenderResult {
             RenderResult(snapshots: state.snapshots, losses: state.losses, trace: state.trace, timings: timings, state: state)
         }
@@ -68,14 +70,14 @@ extension RenderEngine {
             state.losses.append(loss)
             guard loss.isFinite, state.parameters.allSatisfy(\.isFinite) else {
                 throw RenderStopped(step: step, reason: loss.isFinite ? "the image is not finite" : "the loss is \(loss)",
-                                    partial: result(), lastFiniteImage: try image(lastFinite, phase: phase))
+                                    partial: result(), lastFiniteImage: try image(lastFinite.parameters, phase: lastFinite.phase))
             }
-            lastFinite = state.parameters
+            lastFinite = (state.parameters, phase)
             if thresholds.contains(step) {
                 let snapshot = try image(state.parameters, phase: phase)
                 guard snapshot.isFinite else {
                     throw RenderStopped(step: step, reason: "the image is not finite", partial: result(),
-                                        lastFiniteImage: try image(lastFinite, phase: phase))
+                                        lastFiniteImage: try image(lastFinite.parameters, phase: lastFinite.phase))
                 }
                 state.snapshots.append((step, snapshot))
             }
