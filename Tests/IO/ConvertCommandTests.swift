@@ -62,6 +62,10 @@ struct ConvertCommandTests {
         let dir = try TemporaryDirectory()
         let wrong = try Refvis.run(["convert", fixture("torch/nested.pth"), "-o", dir.path("w.npy")])
         #expect(wrong.status == 2 && wrong.stderr.contains(".safetensors"))
+        let foreign = try Refvis.run(["convert", fixture("torch/nested.pth"), "-o", dir.path("w.safetensors"), "--resize", "8"])
+        #expect(foreign.status == 2 && foreign.stderr.contains("--resize"), "\(foreign.stderr)")
+        let foreignDtype = try Refvis.run(["convert", fixture("images/png/pil_rgba8.png"), "-o", dir.path("x.npy"), "--dtype", "float64"])
+        #expect(foreignDtype.status == 2 && foreignDtype.stderr.contains("--dtype"), "\(foreignDtype.stderr)")
         let unknown = try Refvis.run(["convert", dir.path("x.gif"), "-o", dir.path("y.npy")])
         #expect(unknown.status == 2 && unknown.stderr.contains("x.gif"))
     }

@@ -35,7 +35,13 @@ enum ConvertCommand: Command {
         guard let output = arguments.value("output") else { throw RefvisError.usage("convert: give the output file with -o FILE") }
         try RenderOutputs.checkWritable(output, option: "output")
         let outExtension = AtomicFile.fileExtension(output)
-        if weightExtensions.contains(AtomicFile.fileExtension(input)) {
+        let isCheckpoint = weightExtensions.contains(AtomicFile.fileExtension(input))
+        // Options that belong to the other kind of input are refused, not ignored.
+        let foreign = isCheckpoint ? ["channels", "resize"] : ["dtype", "strip-prefix"]
+        if let option = foreign.first(where: { arguments.value($0) != nil }) {
+            throw RefvisError.usage("--\(option): applies to \(isCheckpoint ? "pictures" : "checkpoints"), not to \(input)")
+        }
+        if isCheckpoint {
             guard outExtension == "safetensors" else {
                 throw RefvisError.usage("-o \(output): a checkpoint converts to .safetensors")
             }
